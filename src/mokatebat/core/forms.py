@@ -1,0 +1,121 @@
+"""The input edge: every form normalises what was typed once, then validates with Persian messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import InvalidIdentifier, clean_legal_id, clean_mobile, clean_national_id
+from .persian import normalize_text
+from .tracking import clean_tracking_code
+
+
+def normalize_data(data: Any, multiline_fields: frozenset[str] = frozenset()) -> Any:
+    """A copy of submitted data with every string normalised (ی/ک, digits, bidi, spaces)."""
+    if data is None:
+        return None
+    if isinstance(data, QueryDict):
+        clean = QueryDict(mutable=True)
+        for key, values in data.lists():
+            multiline = key in multiline_fields
+            clean.setlist(key, [normalize_text(v, multiline=multiline) for v in values])
+        return clean
+    return {
+        key: normalize_text(value, multiline=key in multiline_fields) if isinstance(value, str) else value
+        for key, value in data.items()
+    }
+
+
+class PersianForm(forms.Form):
+    """Base for every form that takes text from a person."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        multiline = frozenset(
+            name for name, field in self.base_fields.items() if isinstance(field.widget, forms.Textarea)
+        )
+        super().__init__(normalize_data(data, multiline), *args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+
+class NationalIdField(forms.CharField):
+    default_error_messages = {
+        "invalid": _("کد ملی باید ۱۰ رقم و معتبر باشد؛ لطفاً دوباره بررسی کنید."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return clean_national_id(value)
+        except InvalidIdentifier as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class LegalIdField(NationalIdField):
+    default_error_messages = {
+        "invalid": _("شناسه ملی شخص حقوقی باید ۱۱ رقم و معتبر باشد."),
+    }
+
+    def clean(self, value: Any) -> str:
+        value = forms.CharField.clean(self, value)
+        if not value:
+            return ""
+        try:
+            return clean_legal_id(value)
+        except InvalidIdentifier as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class MobileField(forms.CharField):
+    default_error_messages = {
+        "invalid": _("شماره تلفن همراه معتبر نیست؛ مانند ۰۹۱۲۳۴۵۶۷۸۹ وارد کنید."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.input_type = "tel"
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return clean_mobile(value)
+        except InvalidIdentifier as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class TrackingCodeField(forms.CharField):
+    default_error_messages = {
+        "invalid": _("کد رهگیری ۱۳ رقمی را درست وارد کنید؛ یکی از رقم‌ها اشتباه است."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"})
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        try:
+            return clean_tracking_code(value)
+        except InvalidIdentifier as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mokatebat.citizens.models import Requester
+from mokatebat.core.forms import LegalIdField, MobileField, NationalIdField, PersianForm, TrackingCodeField
+from mokatebat.core.i18n import screen_digits
+from mokatebat.organization.models import Organization, Unit
+
+from .models import Kind, PendingUpload
+from .uploads import check_uploads
+from .workflow import CheckedUpload, RequesterDetails, uploads_keep_for_retry
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [f for f in files if f]
+
+
+def new_form_nonce() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SubmitLetterForm(PersianForm):
+    """The citizen's letter (R1). The nonce makes a double submit find the first item (idempotency)."""
+
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    agency = forms.ModelChoiceField(
+        label=_("دستگاه گیرنده"),
+        queryset=Organization.objects.agencies(),
+        to_field_name="code",
+        empty_label=_("دستگاه را انتخاب کنید"),
+        error_messages={"required": _("دستگاهی را که نامه برایش است انتخاب کنید.")},
+    )
+    unit = forms.ModelChoiceField(
+        label=_("واحد گیرنده (اختیاری)"),
+        queryset=Unit.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=_("دبیرخانه دستگاه تعیین کند"),
+    )
+    kind = forms.ChoiceField(label=_("نوع نامه"), choices=Kind.choices, initial=Kind.LETTER, widget=forms.RadioSelect)
+    subject = forms.CharField(label=_("موضوع"), max_length=200)
+    body = forms.CharField(label=_("متن نامه"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    attachments = MultipleFileField(label=_("پیوست‌ها (اختیاری)"), required=False)
+    requester_kind = forms.ChoiceField(
+        label=_("متقاضی"), choices=Requester.Kind.choices, initial=Requester.Kind.NATURAL, widget=forms.RadioSelect
+    )
+    legal_name = forms.CharField(label=_("نام شخص حقوقی"), max_length=200, required=False)
+    legal_national_id = LegalIdField(label=_("شناسه ملی شخص حقوقی"), required=False)
+    full_name = forms.CharField(label=_("نام و نام خانوادگی"), max_length=120)
+    national_id = NationalIdField(label=_("کد ملی"))
+    mobile = MobileField(label=_("شماره تلفن همراه"), help_text=_("کد رهگیری و خبر هر مرحله به این شماره پیامک می‌شود."))
+    email = forms.EmailField(label=_("پست الکترونیک (اختیاری)"), required=False)
+    address = forms.CharField(
+        label=_("نشانی (اختیاری)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    keep_uploads = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checked_uploads: list[CheckedUpload] = []
+        nonce = self.data.get("nonce", "") if self.is_bound else ""
+        # Uploads kept from an earlier try of this same form (the nonce is the form's secret).
+        self.pending_uploads = list(PendingUpload.objects.filter(form_nonce=nonce)) if nonce else []
+        self.fields["keep_uploads"].choices = [(str(p.public_id), p.original_name) for p in self.pending_uploads]
+        self.newly_kept: set[str] = set()
+        agency_code = self.data.get("agency") if self.is_bound else self.initial.get("agency")
+        if agency_code:
+            units = Unit.objects.filter(organization__code=agency_code, is_active=True, accepts_letters=True)
+            self.fields["unit"].queryset = units.select_related("parent").order_by("name")  # type: ignore[attr-defined]
+        self.fields["attachments"].help_text = _(
+            "حداکثر %(count)s پرونده PDF، JPG یا PNG، هر کدام تا %(size)s مگابایت."
+        ) % {
+            "count": screen_digits(settings.ATTACHMENT_MAX_COUNT),
+            "size": screen_digits(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)),
+        }
+        for name in ("full_name", "subject"):
+            self.fields[name].widget.attrs["autocomplete"] = "name" if name == "full_name" else "off"
+
+    def clean_attachments(self) -> list[Any]:
+        files = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
+        self.checked_uploads = check_uploads(files)
+        return files
+
+    def kept_uploads(self) -> list[PendingUpload]:
+        keep = set(self.cleaned_data.get("keep_uploads") or [])
+        return [p for p in self.pending_uploads if str(p.public_id) in keep]
+
+    def checked_keep_ids(self) -> set[str]:
+        """Kept uploads shown ticked: those just kept, and those the person left ticked."""
+        submitted = set(self.data.getlist("keep_uploads")) if hasattr(self.data, "getlist") else set()
+        return self.newly_kept | submitted
+
+    def remember_uploads(self) -> None:
+        """After a failed submit, keep the uploads that were fine and offer them as already attached."""
+        if self.checked_uploads and self.data.get("nonce"):
+            kept = uploads_keep_for_retry(form_nonce=self.data["nonce"], uploads=self.checked_uploads)
+            self.pending_uploads += kept
+            self.checked_uploads = []
+            self.newly_kept = {str(p.public_id) for p in kept}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("requester_kind") == Requester.Kind.LEGAL:
+            if not data.get("legal_name"):
+                self.add_error("legal_name", _("نام شخص حقوقی را بنویسید."))
+            if not data.get("legal_national_id") and "legal_national_id" not in self.errors:
+                self.add_error("legal_national_id", _("شناسه ملی شخص حقوقی را وارد کنید."))
+        total = len(self.checked_uploads) + len(self.kept_uploads())
+        if total > settings.ATTACHMENT_MAX_COUNT:
+            self.add_error(
+                "attachments",
+                _("حداکثر %(count)s پرونده می‌توانید پیوست کنید.")
+                % {"count": screen_digits(settings.ATTACHMENT_MAX_COUNT)},
+            )
+        unit = data.get("unit")
+        agency = data.get("agency")
+        if unit is not None and agency is not None and unit.organization_id != agency.pk:
+            raise ValidationError({"unit": _("این واحد از دستگاه انتخاب‌شده نیست.")})
+        return data
+
+    def requester_details(self) -> RequesterDetails:
+        data = self.cleaned_data
+        is_legal = data["requester_kind"] == Requester.Kind.LEGAL
+        return RequesterDetails(
+            kind=data["requester_kind"],
+            full_name=data["full_name"],
+            national_id=data["national_id"],
+            mobile=data["mobile"],
+            email=data.get("email") or "",
+            address=data.get("address") or "",
+            legal_name=data.get("legal_name", "") if is_legal else "",
+            legal_national_id=data.get("legal_national_id", "") if is_legal else "",
+        )
+
+
+class TrackForm(PersianForm):
+    national_id = forms.CharField(
+        label=_("کد ملی یا شناسه ملی"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
+        help_text=_("کد ملی متقاضی، یا شناسه ملی شرکت برای اشخاص حقوقی"),
+    )
+    tracking_code = TrackingCodeField(label=_("کد رهگیری"))
+
+    def clean_national_id(self) -> str:
+        value: str = self.cleaned_data["national_id"].replace(" ", "").replace("-", "")
+        if not value.isdigit() or len(value) not in (10, 11):
+            raise ValidationError(_("کد ملی ۱۰ رقمی یا شناسه ملی ۱۱ رقمی را وارد کنید."))
+        return value

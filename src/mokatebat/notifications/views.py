@@ -1,0 +1,69 @@
+"""Staff pages about SMS (the outbox a clerk or an on-call engineer reads) and the gateway's
+delivery-report webhook."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from mokatebat.correspondence.auth import items_visible_to
+from mokatebat.organization.models import Membership
+
+from .models import OutboxMessage, SmsState
+from .outbox import record_delivery_report
+
+REPORT_STATUSES = {"delivered", "failed"}
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    memberships = Membership.objects.active().filter(user_id=request.user.pk).select_related("organization")
+    return render(request, "staff/home.html", {"memberships": memberships})
+
+
+@login_required
+@require_GET
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Messages about items this user may see, newest first, filterable by state."""
+    messages = OutboxMessage.objects.filter(item__in=items_visible_to(request.user))  # type: ignore[arg-type]
+    state = request.GET.get("state", "")
+    if state in SmsState.values:
+        messages = messages.filter(state=state)
+    page = Paginator(messages.select_related("item").order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {"page": page, "states": SmsState.choices, "state": state})
+
+
+@csrf_exempt  # called by the gateway, which holds the API key, not a session
+@require_POST
+def delivery_report(request: HttpRequest) -> JsonResponse:
+    """The gateway tells us whether a message reached the phone. Repeats and late reports are safe."""
+    if not _from_gateway(request):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    try:
+        report = json.loads(request.body)
+        reference = uuid.UUID(str(report["reference"]))
+        status = report["status"]
+    except (ValueError, KeyError, TypeError):
+        status = None
+    if status not in REPORT_STATUSES:
+        return JsonResponse({"error": 'expected {"reference": "<uuid>", "status": "delivered"|"failed"}'}, status=400)
+    message = record_delivery_report(reference=reference, delivered=status == "delivered")
+    if message is None:
+        return JsonResponse({"error": "unknown reference"}, status=404)
+    return JsonResponse({"reference": str(message.reference), "state": message.state})
+
+
+def _from_gateway(request: HttpRequest) -> bool:
+    key = settings.SMS_GATEWAY_API_KEY
+    # No key configured means no reports accepted, not "an empty header matches".
+    return bool(key) and hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {key}".encode())
