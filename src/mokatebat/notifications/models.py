@@ -17,7 +17,7 @@ class SmsState(models.TextChoices):
     SENT = "sent", _("تحویل سامانه پیامک شد")
     DELIVERED = "delivered", _("به گوشی رسید")
     TEMPORARY_FAILURE = "temporary_failure", _("خطای موقت؛ تلاش دوباره")
-    PERMANENT_FAILURE = "permanent_failure", _("ارسال نشدنی (شماره نامعتبر)")
+    PERMANENT_FAILURE = "permanent_failure", _("غیرقابل ارسال (شماره نامعتبر)")
     TECHNICAL_FAILURE = "technical_failure", _("ارسال ناموفق پس از چند تلاش")
 
 

@@ -27,7 +27,9 @@ def render_sms(template: str, context: dict[str, str]) -> str:
         return str(spec.text).format(**context)
 
 
-def queue_sms(*, dedup_key: str, template: str, mobile: str, context: dict[str, str], item: Item | None = None) -> OutboxMessage:
+def queue_sms(
+    *, dedup_key: str, template: str, mobile: str, context: dict[str, str], item: Item | None = None
+) -> OutboxMessage:
     """Write the message to the outbox. Must run inside the transaction of the step it reports,
     so the SMS exists exactly when the step does."""
     if not transaction.get_connection().in_atomic_block:

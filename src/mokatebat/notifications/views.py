@@ -16,18 +16,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mokatebat.correspondence.auth import items_visible_to
-from mokatebat.organization.models import Membership
+from mokatebat.organization.models import Membership, User
 
 from .models import OutboxMessage, SmsState
 from .outbox import record_delivery_report
 
-REPORT_STATUSES = {"delivered", "failed"}
+REPORT_STATUSES = ("delivered", "failed")  # a tuple: `in` must not hash whatever JSON sent
 
 
 @login_required
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.active().filter(user_id=request.user.pk).select_related("organization")
+    assert isinstance(request.user, User)  # login_required
+    memberships = Membership.objects.active().filter(user=request.user).select_related("organization")
     return render(request, "staff/home.html", {"memberships": memberships})
 
 
@@ -39,7 +40,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in SmsState.values:
         messages = messages.filter(state=state)
-    page = Paginator(messages.select_related("item").order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(messages.select_related("item").order_by("-created_at", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "notifications/outbox.html", {"page": page, "states": SmsState.choices, "state": state})
 
 
@@ -66,4 +69,6 @@ def delivery_report(request: HttpRequest) -> JsonResponse:
 def _from_gateway(request: HttpRequest) -> bool:
     key = settings.SMS_GATEWAY_API_KEY
     # No key configured means no reports accepted, not "an empty header matches".
-    return bool(key) and hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {key}".encode())
+    return bool(key) and hmac.compare_digest(
+        request.headers.get("Authorization", "").encode(), f"Bearer {key}".encode()
+    )

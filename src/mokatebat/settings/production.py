@@ -22,3 +22,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# The console provider only logs: in production it would mark every SMS sent while nobody gets one,
+# and write mobile numbers to the logs.
+if SMS_PROVIDER == "console" and not env_bool("SMS_ALLOW_CONSOLE", False):  # noqa: F405
+    raise ImproperlyConfigured("Set SMS_PROVIDER (and its gateway settings) in production.")

@@ -47,7 +47,8 @@ class Command(BaseCommand):
                     child.send_signal(signal.SIGTERM)
             for child in children:
                 try:
-                    child.wait(timeout=15)
+                    # Long enough for the worker to finish the SMS in hand and record it.
+                    child.wait(timeout=settings.SMS_TIMEOUT_SECONDS + 10)
                 except subprocess.TimeoutExpired:
                     child.kill()
             if not os.environ.get("DATABASE_URL"):
