@@ -61,9 +61,18 @@ class CheckedUpload:
 
 
 def _event(
-    item: Item, kind: EventKind, *, actor: User | None = None, note: str = "", public: bool = True, **data: object
+    item: Item,
+    kind: EventKind,
+    *,
+    at: datetime.datetime,
+    actor: User | None = None,
+    note: str = "",
+    public: bool = True,
+    **data: object,
 ) -> ItemEvent:
-    return ItemEvent.objects.create(item=item, kind=kind, actor=actor, note=note, is_public=public, data=data)
+    return ItemEvent.objects.create(
+        item=item, kind=kind, occurred_at=at, actor=actor, note=note, is_public=public, data=data
+    )
 
 
 def _notify(item: Item, event: ItemEvent, template: str, **context: str) -> None:
@@ -95,6 +104,7 @@ def item_submit(
     idempotency_key: str | None = None,
     created_by: User | None = None,
     counter_office: Organization | None = None,
+    at: datetime.datetime | None = None,
 ) -> tuple[Item, bool]:
     """Store a new item with its first timeline event and SMS. Returns (item, created).
 
@@ -105,6 +115,7 @@ def item_submit(
         existing = Item.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
+    at = at or timezone.now()
     try:
         with transaction.atomic():
             item = _create_item(
@@ -118,12 +129,13 @@ def item_submit(
                 idempotency_key=idempotency_key,
                 created_by=created_by,
                 counter_office=counter_office,
+                submitted_at=at,
             )
             for upload in uploads:
                 _attach(item, upload)
             for pending in kept_uploads:
                 _attach_pending(item, pending)
-            event = _event(item, EventKind.SUBMITTED, actor=created_by, channel=channel)
+            event = _event(item, EventKind.SUBMITTED, at=at, actor=created_by, channel=channel)
             _notify(item, event, "item_submitted", tracking_code=item.tracking_code, site=_site())
     except IntegrityError:
         # Two identical submits raced: the other one won and committed; hand back its item.
@@ -235,7 +247,7 @@ def item_register(*, item: Item, actor: User | None, at: datetime.datetime | Non
         item.registered_at = at
         item.status = Status.REGISTERED
         item.save(update_fields=["registration_number", "registered_at", "status", "updated_at"])
-        event = _event(item, EventKind.REGISTERED, actor=actor, registration_number=item.registration_number)
+        event = _event(item, EventKind.REGISTERED, at=at, actor=actor, registration_number=item.registration_number)
         _notify(
             item,
             event,
@@ -255,31 +267,37 @@ def item_refer(
     instruction: str = "",
     deadline: datetime.date | None = None,
     copies: Sequence[Unit] = (),
+    at: datetime.datetime | None = None,
 ) -> Referral:
     """Send the item to one responsible unit, and to others for information (R2)."""
+    at = at or timezone.now()
     with transaction.atomic():
         item = Item.objects.select_for_update().select_related("agency", "requester").get(pk=item.pk)
         if unit.organization_id != item.agency_id or any(c.organization_id != item.agency_id for c in copies):
             raise ValueError("an item is referred only to units of its own agency")
         referral = Referral.objects.create(
-            item=item, unit=unit, instruction=instruction, deadline=deadline, referred_by=actor
+            item=item, unit=unit, instruction=instruction, deadline=deadline, referred_by=actor, created_at=at
         )
         for copy_unit in copies:
-            Referral.objects.create(item=item, unit=copy_unit, role=Referral.Role.COPY, referred_by=actor)
+            Referral.objects.create(
+                item=item, unit=copy_unit, role=Referral.Role.COPY, referred_by=actor, created_at=at
+            )
         item.status = Status.REFERRED
         item.save(update_fields=["status", "updated_at"])
         # The citizen sees the unit's name only; the instruction stays internal.
-        event = _event(item, EventKind.REFERRED, actor=actor, unit=unit.name)
-        _event(item, EventKind.REFERRED, actor=actor, public=False, note=instruction, unit=unit.name)
+        event = _event(item, EventKind.REFERRED, at=at, actor=actor, unit=unit.name)
+        _event(item, EventKind.REFERRED, at=at, actor=actor, public=False, note=instruction, unit=unit.name)
         _notify(item, event, "item_referred", tracking_code=item.tracking_code, unit=unit.name)
     return referral
 
 
-def action_record(*, item: Item, actor: User | None, text: str, public: bool) -> ItemEvent:
+def action_record(
+    *, item: Item, actor: User | None, text: str, public: bool, at: datetime.datetime | None = None
+) -> ItemEvent:
     """Record what a unit did. Public actions appear on tracking and are announced by SMS."""
     with transaction.atomic():
         item = Item.objects.select_related("agency", "requester").get(pk=item.pk)
-        event = _event(item, EventKind.ACTION, actor=actor, note=text, public=public)
+        event = _event(item, EventKind.ACTION, at=at or timezone.now(), actor=actor, note=text, public=public)
         if public:
             _notify(item, event, "action_recorded", tracking_code=item.tracking_code, site=_site())
     return event
@@ -303,6 +321,7 @@ def response_issue(*, item: Item, actor: User | None, body: str, at: datetime.da
         event = _event(
             item,
             EventKind.RESPONSE_ISSUED,
+            at=at,
             actor=actor,
             response=str(response.public_id),
             outgoing_number=response.outgoing_number,
@@ -312,7 +331,9 @@ def response_issue(*, item: Item, actor: User | None, body: str, at: datetime.da
     return response
 
 
-def item_close(*, item: Item, actor: User | None, resolution: Resolution, note: str = "") -> Item:
+def item_close(
+    *, item: Item, actor: User | None, resolution: Resolution, note: str = "", at: datetime.datetime | None = None
+) -> Item:
     """Close the item deliberately, saying how it ended."""
     with transaction.atomic():
         item = Item.objects.select_for_update().select_related("agency", "requester").get(pk=item.pk)
@@ -321,7 +342,9 @@ def item_close(*, item: Item, actor: User | None, resolution: Resolution, note: 
         item.status = Status.CLOSED
         item.resolution = resolution
         item.save(update_fields=["status", "resolution", "updated_at"])
-        event = _event(item, EventKind.CLOSED, actor=actor, note=note, resolution=str(resolution))
+        event = _event(
+            item, EventKind.CLOSED, at=at or timezone.now(), actor=actor, note=note, resolution=str(resolution)
+        )
         _notify(
             item, event, "item_closed", tracking_code=item.tracking_code, resolution=str(Resolution(resolution).label)
         )

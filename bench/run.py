@@ -1,0 +1,583 @@
+"""`make bench`: how fast the app serves its citizens' paths, relative to Django's own floor.
+
+1. creates a separate database `mokatebat_bench` on the same PostgreSQL server and migrates it;
+2. preloads 100,000 letters (requesters, items with real tracking codes, a few timeline events) with COPY;
+3. starts gunicorn (2 sync workers) with production settings on a free loopback port;
+4. drives it with a bounded, threaded load generator and prints requests/s, p50 and p99 for
+   (a) a minimal view, (b) one indexed SELECT, (c) submitting a letter, (d) tracking a letter;
+5. writes the figures to var/bench/results.json.
+
+The figures are for comparing runs and paths on one machine; nothing here asserts on timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import itertools
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "var" / "bench"
+BENCH_DB = "mokatebat_bench"
+UNLIMITED_RATE = "1000000/h"
+AGENCY_CODE = "bench"
+SEED = 1405
+
+# --- The database -------------------------------------------------------------------------------
+
+
+def base_database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    url_file = ROOT / "var" / "database-url"
+    if not url_file.exists():
+        sys.exit("No database: set DATABASE_URL or start the embedded PostgreSQL with `make db`.")
+    return url_file.read_text().strip()
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(base_url: str) -> None:
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+
+
+def drop_database(base_url: str) -> None:
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    """Production settings, loopback only, tracking rate limits lifted so they measure cost, not refusals."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "MOKATEBAT_ENV": "production",
+            "DJANGO_SETTINGS_MODULE": "mokatebat.settings",
+            "DJANGO_ROOT_URLCONF": "bench.benchurls",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "MOKATEBAT_VAR_DIR": str(OUT_DIR / "var"),
+            "TRACKING_RATE_PER_CLIENT": UNLIMITED_RATE,
+            "TRACKING_RATE_PER_NATIONAL_ID": UNLIMITED_RATE,
+            "TRACKING_RATE_PER_CODE": UNLIMITED_RATE,
+            "SMS_PROVIDER": "console",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    import django
+
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    shim_missing_source_maps()
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def shim_missing_source_maps() -> None:
+    """Production's manifest storage refuses a CSS/JS file whose sourceMappingURL names a missing file.
+
+    If the vendored files reference maps that were not copied, give collectstatic empty stand-ins from a
+    bench-only directory (and say so) instead of failing: the bench measures views, not static files.
+    """
+    from django.conf import settings
+
+    shim = OUT_DIR / "static-shim"
+    missing = []
+    for directory in map(Path, settings.STATICFILES_DIRS):
+        for source in [*directory.rglob("*.css"), *directory.rglob("*.js")]:
+            for target in _SOURCE_MAP.findall(source.read_text(errors="replace")):
+                if not (source.parent / target).exists():
+                    stand_in = shim / source.parent.relative_to(directory) / target
+                    stand_in.parent.mkdir(parents=True, exist_ok=True)
+                    stand_in.write_text("{}")
+                    missing.append(str(source.relative_to(directory).parent / target))
+    if missing:
+        print(f"  warning: source maps missing from static files, stand-ins used: {', '.join(missing)}")
+        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, shim]
+
+
+_SOURCE_MAP = re.compile(r"sourceMappingURL=([^\s*]+)")
+
+
+# --- Preloading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preloaded:
+    letters: int
+    events: int
+    seconds: float
+    agency_code: str
+    pairs: list[tuple[str, str]]  # (national ID, tracking code) of preloaded letters
+
+
+def copy_objects(model: Any, objects: Iterable[Any], *, with_pk: bool = True) -> int:
+    """COPY model instances into their table: every concrete column, defaults filled by Django;
+    without ``with_pk`` the database numbers the rows."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    count = 0
+    with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+        for obj in objects:
+            copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
+            count += 1
+    return count
+
+
+def tracking_codes(count: int) -> list[str]:
+    from mokatebat.core.tracking import new_tracking_code
+
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add(new_tracking_code())
+    return list(codes)
+
+
+SUBJECTS = (
+    ("letter", "پیگیری پرونده درمانی", "با سلام، خواهشمند است پرونده درمانی اینجانب بررسی و نتیجه اعلام شود."),
+    ("complaint", "شکایت از تأخیر در پاسخگویی", "با وجود گذشت یک ماه، پاسخی به درخواست اینجانب داده نشده است."),
+    ("request", "درخواست صدور گواهی", "خواهشمند است گواهی اشتغال به تحصیل فرزندم صادر شود."),
+    ("suggestion", "پیشنهاد نوبت‌دهی اینترنتی", "پیشنهاد می‌کنم نوبت‌دهی درمانگاه‌ها اینترنتی شود."),
+)
+
+
+def preload(letters: int) -> Preloaded:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from mokatebat.citizens.models import Requester
+    from mokatebat.core.identifiers import generate_national_id
+    from mokatebat.core.persian import search_key
+    from mokatebat.correspondence.models import EventKind, Item, ItemEvent, Status
+    from mokatebat.organization.models import Organization, Unit
+
+    started = time.monotonic()
+    rng = random.Random(SEED)
+    now = timezone.now()
+    with transaction.atomic():
+        agency = Organization.objects.create(name="سازمان آزمون کارایی", short_name="آزمون", code=AGENCY_CODE)
+        unit = Unit.objects.create(organization=agency, name="اداره کل رسیدگی به شکایات")
+        people = [(generate_national_id(rng), "09" + f"{rng.randrange(10**9):09d}") for _ in range(letters)]
+        codes = tracking_codes(letters)
+        documents = [search_key(f"{subject}\n{body}") for _kind, subject, body in SUBJECTS]
+        copy_objects(
+            Requester,
+            (
+                Requester(pk=i + 1, full_name=f"متقاضی {i + 1}", national_id=national_id, mobile=mobile, created_at=now)
+                for i, (national_id, mobile) in enumerate(people)
+            ),
+        )
+
+        def item(i: int) -> Item:
+            kind, subject, body = SUBJECTS[i % len(SUBJECTS)]
+            submitted = now - datetime.timedelta(minutes=rng.randrange(365 * 24 * 60))
+            registered = i % 2 == 0
+            return Item(
+                pk=i + 1,
+                tracking_code=codes[i],
+                agency=agency,
+                addressed_unit=unit if i % 3 == 0 else None,
+                kind=kind,
+                subject=subject,
+                body=body,
+                requester_id=i + 1,
+                status=Status.REGISTERED if registered else Status.SUBMITTED,
+                registration_number=f"1405/{i // 2 + 1}" if registered else "",
+                registered_at=submitted + datetime.timedelta(hours=3) if registered else None,
+                submitted_at=submitted,
+                search_document=documents[i % len(SUBJECTS)],
+                updated_at=now,
+            )
+
+        copy_objects(Item, (item(i) for i in range(letters)))
+
+        def events() -> Iterator[ItemEvent]:
+            for i in range(letters):
+                yield ItemEvent(item_id=i + 1, kind=EventKind.SUBMITTED, occurred_at=now, data={"channel": "online"})
+                if i % 2 == 0:
+                    yield ItemEvent(
+                        item_id=i + 1,
+                        kind=EventKind.REGISTERED,
+                        occurred_at=now,
+                        data={"registration_number": "1405/1"},
+                    )
+
+        event_count = copy_objects(ItemEvent, events(), with_pk=False)
+        with connection.cursor() as cursor:
+            from django.core.management.color import no_style
+
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Requester, Item, ItemEvent]):
+                cursor.execute(sql)
+            cursor.execute("ANALYZE")
+    pairs = [(people[i][0], codes[i]) for i in range(0, letters, max(1, letters // 5000))]
+    connection.close()
+    return Preloaded(letters, event_count, time.monotonic() - started, AGENCY_CODE, pairs)
+
+
+# --- The server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "mokatebat.wsgi:application",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        "--timeout=60",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with code {server.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/bench/minimal/", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    stop_server(server)
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# --- The load generator -------------------------------------------------------------------------
+
+
+class Browser:
+    """One client: a keep-alive connection and a cookie jar that, like a browser on a trusted
+    loopback, sends the Secure and __Host- cookies that httpx's jar withholds from plain http."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=60, follow_redirects=False)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        response = self.http.request(method, url, headers=headers, **kwargs)
+        for header in response.headers.get_list("set-cookie"):
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response
+
+    def close(self) -> None:
+        self.http.close()
+
+
+_INPUT = re.compile(r"<input\b[^>]*>")
+_VALUE = re.compile(r'\bvalue="([^"]*)"')
+
+
+def hidden_value(html: str, name: str) -> str:
+    for tag in _INPUT.findall(html):
+        if f'name="{name}"' in tag:
+            found = _VALUE.search(tag)
+            if found:
+                return found.group(1)
+    raise ValueError(f"no {name} field in the page")
+
+
+# An operation returns the named phases it timed, or None when it failed.
+Operation = Callable[[Browser, int], dict[str, float] | None]
+
+
+@dataclass
+class Result:
+    name: str
+    description: str
+    requests: int
+    clients: int
+    errors: int = 0
+    seconds: float = 0.0
+    per_second: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)
+    rate_vs_minimal: float = 0.0
+    p50_vs_minimal: float = 0.0
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run_load(base_url: str, name: str, description: str, op: Operation, total: int, clients: int) -> Result:
+    """``total`` operations by ``clients`` threads, each with its own keep-alive client."""
+    counter = itertools.count()
+    lock = threading.Lock()
+    timings: list[float] = []
+    phases: dict[str, list[float]] = {}
+    errors = 0
+
+    def client() -> None:
+        nonlocal errors
+        browser = Browser(base_url)
+        try:
+            while (index := next(counter)) < total:
+                started = time.perf_counter()
+                try:
+                    timed = op(browser, index)
+                except (httpx.HTTPError, ValueError):
+                    timed = None
+                elapsed = time.perf_counter() - started
+                with lock:
+                    if timed is None:
+                        errors += 1
+                        continue
+                    timings.append(elapsed)
+                    for phase, seconds in timed.items():
+                        phases.setdefault(phase, []).append(seconds)
+        finally:
+            browser.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for future in [pool.submit(client) for _ in range(clients)]:
+            future.result()
+    wall = time.perf_counter() - started
+    return Result(
+        name=name,
+        description=description,
+        requests=total,
+        clients=clients,
+        errors=errors,
+        seconds=round(wall, 3),
+        per_second=round(len(timings) / wall, 1) if wall else 0.0,
+        p50_ms=round(percentile(timings, 0.50) * 1000, 2),
+        p99_ms=round(percentile(timings, 0.99) * 1000, 2),
+        phases={
+            phase: {"p50_ms": round(percentile(v, 0.5) * 1000, 2), "p99_ms": round(percentile(v, 0.99) * 1000, 2)}
+            for phase, v in phases.items()
+        },
+    )
+
+
+def timed(call: Callable[[], httpx.Response], expected: int) -> tuple[httpx.Response, float] | None:
+    started = time.perf_counter()
+    response = call()
+    return (response, time.perf_counter() - started) if response.status_code == expected else None
+
+
+def op_minimal(browser: Browser, _index: int) -> dict[str, float] | None:
+    result = timed(lambda: browser.request("GET", "/bench/minimal/"), 200)
+    return None if result is None else {}
+
+
+def make_op_select(pairs: Sequence[tuple[str, str]]) -> Operation:
+    def op(browser: Browser, index: int) -> dict[str, float] | None:
+        code = pairs[index % len(pairs)][1]
+        result = timed(lambda: browser.request("GET", "/bench/select/", params={"code": code}), 200)
+        return None if result is None else {}
+
+    return op
+
+
+def make_op_submit(agency_code: str) -> Operation:
+    from mokatebat.core.identifiers import generate_national_id
+
+    def op(browser: Browser, index: int) -> dict[str, float] | None:
+        form = timed(lambda: browser.request("GET", "/letters/new/", params={"agency": agency_code}), 200)
+        if form is None:
+            return None
+        page, get_seconds = form
+        data = {
+            "csrfmiddlewaretoken": hidden_value(page.text, "csrfmiddlewaretoken"),
+            "nonce": hidden_value(page.text, "nonce"),
+            "agency": agency_code,
+            "unit": "",
+            "kind": "complaint",
+            "subject": f"شکایت از تأخیر در رسیدگی شماره {index}",
+            "body": "با سلام و احترام، درخواست اینجانب پس از یک ماه هنوز بی‌پاسخ مانده است. " * 5,
+            "requester_kind": "natural",
+            "full_name": "مریم رضایی",
+            "national_id": generate_national_id(random.Random(index)),
+            "mobile": "09121234567",
+            "email": "",
+            "address": "بندرعباس، خیابان امام",
+        }
+        # A browser sends an empty file part when no file is chosen; so do we (multipart, like the form).
+        files = {"attachments": ("", b"", "application/octet-stream")}
+        post = timed(lambda: browser.request("POST", "/letters/new/", data=data, files=files), 302)
+        if post is None or "/letters/receipt/" not in post[0].headers.get("location", ""):
+            return None
+        return {"GET form": get_seconds, "POST letter": post[1]}
+
+    return op
+
+
+def make_op_track(pairs: Sequence[tuple[str, str]]) -> Operation:
+    tokens: dict[int, str] = {}
+
+    def op(browser: Browser, index: int) -> dict[str, float] | None:
+        key = id(browser)
+        if key not in tokens:  # once per client, as a citizen would open the page once
+            tokens[key] = hidden_value(browser.request("GET", "/track/").text, "csrfmiddlewaretoken")
+        national_id, code = pairs[(index * 7919) % len(pairs)]
+        data = {"csrfmiddlewaretoken": tokens[key], "national_id": national_id, "tracking_code": code}
+        result = timed(lambda: browser.request("POST", "/track/", data=data), 302)
+        return None if result is None else {}
+
+    return op
+
+
+# --- Reporting ----------------------------------------------------------------------------------
+
+
+def print_table(results: list[Result]) -> None:
+    header = ("requests", "errors", "req/s", "p50 ms", "p99 ms")
+    print(f"\n{'path':<10} " + " ".join(f"{h:>8}" for h in header) + f" {'×rate':>7} {'×p50':>7}")
+    for r in results:
+        print(
+            f"{r.name:<10} {r.requests:>8} {r.errors:>6} {r.per_second:>8.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}"
+            f" {r.rate_vs_minimal:>7.3f} {r.p50_vs_minimal:>7.1f}"
+        )
+        for phase, figures in r.phases.items():
+            print(f"  {phase:<20} p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms")
+    print("×rate: req/s relative to the minimal view; ×p50: median latency relative to the minimal view.")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--letters", type=int, default=100_000, help="letters to preload")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--requests", type=int, default=2000, help="requests for (a) and (b)")
+    parser.add_argument("--tracks", type=int, default=1000, help="tracking lookups for (d)")
+    parser.add_argument("--submits", type=int, default=300, help="letters to submit for (c)")
+    parser.add_argument("--keep-db", action="store_true", help=f"keep {BENCH_DB} afterwards for inspection")
+    return parser.parse_args()
+
+
+def measure(base_url: str, args: argparse.Namespace, preloaded: Preloaded) -> list[Result]:
+    plans: list[tuple[str, str, Operation, int]] = [
+        ("minimal", "(a) minimal Django view, full middleware, no database", op_minimal, args.requests),
+        ("select", "(b) one indexed SELECT by tracking code", make_op_select(preloaded.pairs), args.requests),
+        ("submit", "(c) submit a letter: GET form + POST multipart → 302", make_op_submit(preloaded.agency_code),
+         args.submits),
+        ("track", "(d) track: POST national ID + code → 302", make_op_track(preloaded.pairs), args.tracks),
+    ]  # fmt: skip
+    results = []
+    for name, description, op, total in plans:
+        run_load(base_url, name, description, op, min(total, 20), args.clients)  # warm-up, not counted
+        result = run_load(base_url, name, description, op, total, args.clients)
+        print(f"  {name}: {result.per_second:.1f} req/s, {result.errors} errors", flush=True)
+        results.append(result)
+    floor = results[0]
+    for result in results:
+        result.rate_vs_minimal = round(result.per_second / floor.per_second, 3) if floor.per_second else 0.0
+        result.p50_vs_minimal = round(result.p50_ms / floor.p50_ms, 1) if floor.p50_ms else 0.0
+    return results
+
+
+def main() -> None:
+    args = parse_args()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    base_url = base_database_url()
+    env = server_environment(with_database(base_url, BENCH_DB))
+    print(f"Creating database {BENCH_DB} and migrating it…", flush=True)
+    recreate_database(base_url)
+    setup_django(env)
+    migrate()
+    print(f"Preloading {args.letters:,} letters…", flush=True)
+    preloaded = preload(args.letters)
+    print(f"  {preloaded.letters:,} letters and {preloaded.events:,} events in {preloaded.seconds:.1f} s", flush=True)
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    try:
+        print(
+            f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {args.clients} concurrent clients; "
+            f"MOKATEBAT_ENV=production, DEBUG off; tracking rate limits lifted to {UNLIMITED_RATE} "
+            "(TRACKING_RATE_PER_CLIENT/_NATIONAL_ID/_CODE) so they cost but never refuse.",
+            flush=True,
+        )
+        results = measure(f"http://127.0.0.1:{port}", args, preloaded)
+    finally:
+        stop_server(server)
+        if not args.keep_db:
+            drop_database(base_url)
+    print_table(results)
+    report = {
+        "run_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "setup": {
+            "letters_preloaded": preloaded.letters,
+            "events_preloaded": preloaded.events,
+            "gunicorn_workers": args.workers,
+            "clients": args.clients,
+            "settings": "MOKATEBAT_ENV=production, DEBUG=False, SECURE_SSL_REDIRECT=false",
+            "tracking_rate_limits": UNLIMITED_RATE,
+            "cache": "redis" if env.get("REDIS_URL") else "database (cache_entries)",
+        },
+        "results": [asdict(result) for result in results],
+    }
+    path = OUT_DIR / "results.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(f"Written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
