@@ -29,7 +29,7 @@ node_modules/.installed: package.json package-lock.json
 
 vendor: node_modules/.installed
 	@mkdir -p $(VENDOR)/fonts
-	@cp node_modules/bootstrap/dist/css/bootstrap.rtl.min.css node_modules/bootstrap/dist/css/bootstrap.min.css $(VENDOR)/
+	@cp node_modules/bootstrap/dist/css/bootstrap.rtl.min.css* node_modules/bootstrap/dist/css/bootstrap.min.css* $(VENDOR)/
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	@cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn\[wght\].woff2 $(VENDOR)/fonts/Vazirmatn-Variable.woff2
 

@@ -13,6 +13,8 @@ from mokatebat.correspondence.models import Item
 from mokatebat.correspondence.workflow import RequesterDetails, item_submit
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
 
+pytest_plugins = ["mokatebat.testing.browser"]
+
 
 @pytest.fixture
 def agency(db: Any) -> Organization:

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mokatebat.citizens.models import Requester
@@ -45,7 +46,17 @@ class SubmitLetterForm(PersianForm):
         queryset=Organization.objects.agencies(),
         to_field_name="code",
         empty_label=_("دستگاه را انتخاب کنید"),
-        error_messages={"required": _("دستگاهی را که نامه برایش است انتخاب کنید.")},
+        # Choosing an agency reloads its unit list (HTMX); without JavaScript the form still works.
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("unit-options"),
+                "hx-trigger": "change",
+                "hx-target": "#id_unit",
+                "hx-include": "#unit-search, #id_unit",
+                "hx-sync": "closest fieldset:replace",  # the newest unit list wins, never a late one
+            }
+        ),
+        error_messages={"required": _("دستگاه گیرنده نامه را انتخاب کنید.")},
     )
     unit = forms.ModelChoiceField(
         label=_("واحد گیرنده (اختیاری)"),
@@ -79,7 +90,9 @@ class SubmitLetterForm(PersianForm):
         nonce = self.data.get("nonce", "") if self.is_bound else ""
         # Uploads kept from an earlier try of this same form (the nonce is the form's secret).
         self.pending_uploads = list(PendingUpload.objects.filter(form_nonce=nonce)) if nonce else []
-        self.fields["keep_uploads"].choices = [(str(p.public_id), p.original_name) for p in self.pending_uploads]
+        keep_field = self.fields["keep_uploads"]
+        assert isinstance(keep_field, forms.MultipleChoiceField)
+        keep_field.choices = [(str(p.public_id), p.original_name) for p in self.pending_uploads]
         self.newly_kept: set[str] = set()
         agency_code = self.data.get("agency") if self.is_bound else self.initial.get("agency")
         if agency_code:
@@ -156,7 +169,7 @@ class TrackForm(PersianForm):
         label=_("کد ملی یا شناسه ملی"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
-        help_text=_("کد ملی متقاضی، یا شناسه ملی شرکت برای اشخاص حقوقی"),
+        help_text=_("کد ملی متقاضی، یا شناسه ملی برای اشخاص حقوقی"),
     )
     tracking_code = TrackingCodeField(label=_("کد رهگیری"))
 

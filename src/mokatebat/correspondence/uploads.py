@@ -82,7 +82,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     sniffed = filetype.guess(data)
     expected = ALLOWED_TYPES[extension]
     if sniffed is None or sniffed.mime != expected:
-        raise ValidationError(_("محتوای پرونده «%(name)s» با پسوند آن نمی‌خواند.") % {"name": name})
+        raise ValidationError(_("محتوای پرونده «%(name)s» با پسوند آن مطابقت ندارد.") % {"name": name})
     if expected.startswith("image/"):
         data = _reencode_image(data, "png" if expected == "image/png" else "jpeg")
     clean = InMemoryUploadedFile(io.BytesIO(data), "file", name, expected, len(data), charset=None)

@@ -90,7 +90,9 @@ def unit_options(request: HttpRequest) -> HttpResponse:
         query = normalize_text(request.GET.get("q", ""), multiline=False)
         if query:
             units = units.filter(name__icontains=query)
-    return render(request, "correspondence/_unit_options.html", {"units": units.order_by("name")[:200]})
+    # The unit already picked stays picked when the list is refreshed (e.g. by a late search).
+    context = {"units": units.order_by("name")[:200], "selected": request.GET.get("unit", "")}
+    return render(request, "correspondence/_unit_options.html", context)
 
 
 def _track_is_limited(request: HttpRequest, form: TrackForm) -> bool:

@@ -97,7 +97,8 @@ TEMPLATES = [
 DATABASES = {
     "default": {
         **dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True),
-        # Every request is one transaction unless a view says otherwise: nothing half-saved.
+        # Views do not run in one big transaction: each workflow step is its own atomic function,
+        # so an SMS worker or a slow upload never holds row locks for a whole request.
         "ATOMIC_REQUESTS": False,
     }
 }

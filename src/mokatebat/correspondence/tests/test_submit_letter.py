@@ -230,7 +230,7 @@ def test_valid_attachments_survive_a_form_error_and_are_attached_on_the_next_try
     )
     assert first.status_code == 400
     page = first.content.decode()
-    assert "پیوست‌هایی که پیش‌تر فرستادید" in page
+    assert "پرونده‌هایی که پیش‌تر بارگذاری کردید" in page
     kept_id = page.split('name="keep_uploads" value="')[1].split('"')[0]
 
     second = client.post("/letters/new/", {**letter_data(agency), "keep_uploads": [kept_id]})

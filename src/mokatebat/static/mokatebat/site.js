@@ -31,3 +31,9 @@ document.addEventListener("change", (event) => {
   if (event.target.name === "requester_kind") { syncRequesterKind(); }
 });
 document.addEventListener("DOMContentLoaded", syncRequesterKind);
+
+// After a failed submit, take keyboard and screen-reader focus to the summary of what to fix.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.getElementById("form-errors");
+  if (summary) { summary.focus(); }
+});

@@ -1,0 +1,58 @@
+"""House rule: a view is public only when it is on this list; everything else needs a login."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PUBLIC = {
+    "home",
+    "letter-new",
+    "letter-receipt",  # checked against the browser's session instead
+    "unit-options",
+    "track",
+    "track-result",  # checked against the browser's session instead
+    "staff-login",
+    "staff-logout",
+    "set-language",
+    "sms-delivery-report",  # authenticated by the gateway's key instead
+}
+
+
+def named_patterns() -> list[URLPattern]:
+    found: list[URLPattern] = []
+
+    def walk(patterns: list[URLPattern | URLResolver]) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name != "admin":
+                    walk(pattern.url_patterns)
+            elif pattern.name:
+                found.append(pattern)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def url_for(pattern: URLPattern) -> str:
+    kwargs = {name: uuid.uuid4() for name in pattern.pattern.converters}
+    return reverse(pattern.name, kwargs=kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pattern", [p for p in named_patterns() if p.name not in PUBLIC], ids=lambda p: p.name)
+def test_non_public_views_send_anonymous_visitors_to_login(pattern: URLPattern) -> None:
+    response = Client().get(url_for(pattern))
+
+    assert response.status_code in {302, 403, 404, 405}
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("staff-login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/track/" + str(uuid.uuid4()) + "/", "/letters/receipt/" + str(uuid.uuid4()) + "/"])
+def test_session_bound_pages_of_unknown_items_are_not_found(path: str) -> None:
+    assert Client().get(path).status_code == 404
