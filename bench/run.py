@@ -89,6 +89,7 @@ def server_environment(database_url: str) -> dict[str, str]:
             "TRACKING_RATE_PER_NATIONAL_ID": UNLIMITED_RATE,
             "TRACKING_RATE_PER_CODE": UNLIMITED_RATE,
             "SMS_PROVIDER": "console",
+            "SMS_ALLOW_CONSOLE": "true",  # no worker runs in the bench; SMS rows just queue
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
             "PYTHONDONTWRITEBYTECODE": "1",
