@@ -5,6 +5,7 @@ State changes happen only in ``workflow.py``; this module holds data and single-
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -55,6 +56,59 @@ class Resolution(models.TextChoices):
     DUPLICATE = "duplicate", _("تکراری")
 
 
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("عادی")
+    URGENT = "urgent", _("فوری")
+    IMMEDIATE = "immediate", _("آنی")
+
+
+class Confidentiality(models.TextChoices):
+    NORMAL = "normal", _("عادی")
+    CONFIDENTIAL = "confidential", _("محرمانه")
+
+
+class SubjectCategory(models.Model):
+    """An agency's own subject taxonomy, managed by its admin (طبقه‌بندی موضوعی)."""
+
+    agency = models.ForeignKey(
+        Organization, verbose_name=_("دستگاه"), on_delete=models.PROTECT, related_name="subject_categories"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("دسته بالادست"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(_("عنوان"), max_length=120)
+    response_days = models.PositiveSmallIntegerField(_("مهلت پاسخ (روز کاری)"), default=10)
+    is_active = models.BooleanField(_("فعال"), default=True)
+
+    class Meta:
+        verbose_name = _("موضوع")
+        verbose_name_plural = _("طبقه‌بندی موضوعی")
+        ordering = ["agency", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "parent", "name"], name="category_unique_name_under_parent")
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.parent is None else f"{self.parent.name} › {self.name}"
+
+
+class Bundle(models.Model):
+    """Many items on one subject (a peak event), processed and answered once, each requester kept apart."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="bundles")
+    title = models.CharField(_("عنوان مجموعه"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("مجموعه نامه‌های مشابه")
+        verbose_name_plural = _("مجموعه‌های نامه‌های مشابه")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ItemQuerySet(models.QuerySet["Item"]):
     def for_agency(self, agency: Organization) -> ItemQuerySet:
         return self.filter(agency=agency)
@@ -101,6 +155,19 @@ class Item(models.Model):
     counter_office = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="registered_items"
     )
+    category = models.ForeignKey(
+        SubjectCategory, verbose_name=_("موضوع"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.CharField(_("فوریت"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    confidentiality = models.CharField(
+        _("طبقه‌بندی حفاظتی"), max_length=15, choices=Confidentiality.choices, default=Confidentiality.NORMAL
+    )
+    bundle = models.ForeignKey(
+        Bundle, verbose_name=_("مجموعه"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    # Bumped by every workflow step: a form carries the version it was drawn from, so two clerks
+    # acting on one item cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
     # A form nonce or an API Idempotency-Key: a retried submit finds the item instead of making another.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     # Normalised subject + body (ی/ک, digits, no diacritics) for full-text and trigram search.
@@ -140,6 +207,17 @@ class EventKind(models.TextChoices):
     ACTION = "action", _("اقدام")
     RESPONSE_ISSUED = "response_issued", _("پاسخ صادر شد")
     CLOSED = "closed", _("مختومه شد")
+    CLASSIFIED = "classified", _("طبقه‌بندی شد")
+    REFERRAL_ACCEPTED = "referral_accepted", _("ارجاع پذیرفته شد")
+    REFERRAL_RETURNED = "referral_returned", _("ارجاع برگشت داده شد")
+    RETURNED_TO_SECRETARIAT = "returned_to_secretariat", _("به دبیرخانه برگشت")
+    INFO_REQUESTED = "info_requested", _("اطلاعات تکمیلی خواسته شد")
+    CITIZEN_REPLIED = "citizen_replied", _("متقاضی پاسخ داد")
+    REJECTED = "rejected", _("خارج از حیطه")
+    FORWARDED = "forwarded", _("به دستگاه دیگر فرستاده شد")
+    RECEIVED_FROM_AGENCY = "received_from_agency", _("از دستگاه دیگر رسید")
+    DRAFT_SIGNED = "draft_signed", _("پاسخ امضا شد")
+    BUNDLED = "bundled", _("به مجموعه افزوده شد")
 
 
 class ItemEvent(models.Model):
@@ -166,6 +244,11 @@ class ItemEvent(models.Model):
         return f"{self.get_kind_display()} @ {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
+def new_verification_code() -> str:
+    """Short enough for a clean QR code, long enough (96 bits) not to be guessed."""
+    return secrets.token_urlsafe(12)
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     """A random stored name: the citizen's file name is kept only as data, never as a path."""
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
@@ -180,6 +263,8 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Set for files that came with a later step (e.g. the citizen's reply), not with the letter itself.
+    event = models.ForeignKey("ItemEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
 
     class Meta:
         verbose_name = _("پیوست")
@@ -197,6 +282,14 @@ class Referral(models.Model):
         MAIN = "main", _("اقدام")
         COPY = "copy", _("اطلاع")
 
+    class State(models.TextChoices):
+        OPEN = "open", _("در انتظار پذیرش")
+        ACCEPTED = "accepted", _("در دست اقدام")
+        RETURNED = "returned", _("برگشت داده شد")
+        RE_REFERRED = "re_referred", _("به واحد دیگر ارجاع شد")
+        DONE = "done", _("انجام شد")
+        WITHDRAWN = "withdrawn", _("لغو شد")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="referrals")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="referrals")
@@ -206,6 +299,15 @@ class Referral(models.Model):
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     is_active = models.BooleanField(default=True)
+    state = models.CharField(_("وضعیت ارجاع"), max_length=15, choices=State.choices, default=State.OPEN)
+    # The referral this one came from when a unit re-referred the item: the chain is kept.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="re_referrals")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(_("دلیل برگشت"), blank=True)
+    suggested_unit = models.ForeignKey(
+        Unit, verbose_name=_("واحد صالح"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("ارجاع")
@@ -224,8 +326,16 @@ class Response(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="responses")
     outgoing_number = models.CharField(_("شماره نامه صادره"), max_length=60)
     issued_at = models.DateTimeField(_("تاریخ صدور"), default=timezone.now)
+    # Sanitised HTML (a small allow-list of formatting), fixed at issue time.
     body = models.TextField(_("متن پاسخ"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("امضاکننده"), max_length=120, blank=True)
+    signer_title = models.CharField(_("سمت امضاکننده"), max_length=120, blank=True)
+    unit_name = models.CharField(_("واحد صادرکننده"), max_length=200, blank=True)
+    in_reply_to = models.CharField(_("عطف به شماره"), max_length=60, blank=True)
+    # The short code in the QR link of the public verification page, and the hash it shows.
+    verification_code = models.CharField(max_length=24, unique=True, default=new_verification_code, editable=False)
+    content_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("پاسخ")
@@ -272,3 +382,67 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ResponseDraft(models.Model):
+    """A response being written by a unit and signed by its manager; becomes a ``Response`` on issue."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("پیش‌نویس")
+        AWAITING_SIGNATURE = "awaiting_signature", _("در انتظار امضا")
+        ISSUED = "issued", _("صادر شده")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="response_drafts")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("متن پاسخ"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    review_note = models.TextField(_("نظر بازبین"), blank=True)
+    response = models.OneToOneField(Response, null=True, blank=True, on_delete=models.PROTECT, related_name="draft")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("پیش‌نویس پاسخ")
+        verbose_name_plural = _("پیش‌نویس‌های پاسخ")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.get_state_display()}"
+
+
+class InfoRequest(models.Model):
+    """A unit asks the citizen for more information; the citizen answers on the tracking page."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="info_requests")
+    question = models.TextField(_("پرسش"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("درخواست اطلاعات تکمیلی")
+        verbose_name_plural = _("درخواست‌های اطلاعات تکمیلی")
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
+class Forwarding(models.Model):
+    """An item handed over to another agency on the network (R15); the old agency keeps read access."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="forwardings")
+    from_agency = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    from_registration_number = models.CharField(max_length=60, blank=True)
+    note = models.TextField(_("یادداشت"), blank=True)
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    forwarded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ارسال به دستگاه دیگر")
+        verbose_name_plural = _("ارسال‌ها به دستگاه‌های دیگر")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.from_agency_id} → {self.to_agency_id}"

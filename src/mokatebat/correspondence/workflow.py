@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mokatebat.citizens.models import Requester
+from mokatebat.core.html import sanitize_letter_html
 from mokatebat.core.jalali import format_jalali_date, jalali_year
 from mokatebat.core.persian import search_key, to_ascii_digits
 from mokatebat.core.tracking import new_tracking_code
@@ -84,6 +85,12 @@ def _notify(item: Item, event: ItemEvent, template: str, **context: str) -> None
         context=context,
         item=item,
     )
+
+
+def _bump(item: Item, *fields: str) -> None:
+    """Save the changed fields and move the item to its next version (see ``Item.version``)."""
+    item.version += 1
+    item.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _site() -> str:
@@ -246,7 +253,7 @@ def item_register(*, item: Item, actor: User | None, at: datetime.datetime | Non
         item.registration_number = _format_number(item.agency, year, number)
         item.registered_at = at
         item.status = Status.REGISTERED
-        item.save(update_fields=["registration_number", "registered_at", "status", "updated_at"])
+        _bump(item, "registration_number", "registered_at", "status")
         event = _event(item, EventKind.REGISTERED, at=at, actor=actor, registration_number=item.registration_number)
         _notify(
             item,
@@ -283,7 +290,7 @@ def item_refer(
                 item=item, unit=copy_unit, role=Referral.Role.COPY, referred_by=actor, created_at=at
             )
         item.status = Status.REFERRED
-        item.save(update_fields=["status", "updated_at"])
+        _bump(item, "status")
         # The citizen sees the unit's name only; the instruction stays internal.
         event = _event(item, EventKind.REFERRED, at=at, actor=actor, unit=unit.name)
         _event(item, EventKind.REFERRED, at=at, actor=actor, public=False, note=instruction, unit=unit.name)
@@ -303,21 +310,43 @@ def action_record(
     return event
 
 
-def response_issue(*, item: Item, actor: User | None, body: str, at: datetime.datetime | None = None) -> Response:
-    """Issue the agency's answer with its own outgoing number (R3)."""
+def response_content_digest(response: Response, agency_name: str) -> str:
+    """SHA-256 of what the verification page vouches for: number, date, agency and text."""
+    content = "\n".join([response.outgoing_number, response.issued_at.isoformat(), agency_name, response.body])
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def response_issue(
+    *,
+    item: Item,
+    actor: User | None,
+    body: str,
+    at: datetime.datetime | None = None,
+    unit: Unit | None = None,
+    signer: User | None = None,
+    signer_title: str = "",
+) -> Response:
+    """Issue the agency's answer with its own outgoing number and a verification code (R3, R8)."""
     at = at or timezone.now()
     with transaction.atomic():
         item = Item.objects.select_for_update().select_related("agency", "requester").get(pk=item.pk)
         year, number = _next_number(item.agency, RegisterCounter.Register.OUTGOING, at)
-        response = Response.objects.create(
+        signer = signer or actor
+        response = Response(
             item=item,
             outgoing_number=_format_number(item.agency, year, number),
             issued_at=at,
-            body=body,
+            body=sanitize_letter_html(body),
             issued_by=actor,
+            signer_name=(signer.get_full_name() or signer.username) if signer else "",
+            signer_title=signer_title,
+            unit_name=unit.name if unit else "",
+            in_reply_to=item.registration_number,
         )
+        response.content_sha256 = response_content_digest(response, item.agency.name)
+        response.save()
         item.status = Status.ANSWERED
-        item.save(update_fields=["status", "updated_at"])
+        _bump(item, "status")
         event = _event(
             item,
             EventKind.RESPONSE_ISSUED,
@@ -325,7 +354,7 @@ def response_issue(*, item: Item, actor: User | None, body: str, at: datetime.da
             actor=actor,
             response=str(response.public_id),
             outgoing_number=response.outgoing_number,
-            digest=hashlib.sha256(body.encode()).hexdigest(),
+            digest=response.content_sha256,
         )
         _notify(item, event, "response_issued", tracking_code=item.tracking_code, site=_site())
     return response
@@ -341,7 +370,7 @@ def item_close(
             return item
         item.status = Status.CLOSED
         item.resolution = resolution
-        item.save(update_fields=["status", "resolution", "updated_at"])
+        _bump(item, "status", "resolution")
         event = _event(
             item, EventKind.CLOSED, at=at or timezone.now(), actor=actor, note=note, resolution=str(resolution)
         )
