@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from mokatebat.correspondence import staff_views as staff
 from mokatebat.correspondence import views as letters
 from mokatebat.notifications import views as sms
 
@@ -18,10 +19,44 @@ urlpatterns = [
     path("letters/units/", letters.unit_options, name="unit-options"),
     path("track/", letters.track, name="track"),
     path("track/<uuid:public_id>/", letters.track_result, name="track-result"),
+    path("track/<uuid:public_id>/reply/", letters.track_reply, name="track-reply"),
     path("staff/login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
     path("staff/", sms.staff_home, name="staff-home"),
     path("staff/sms/", sms.outbox, name="sms-outbox"),
+    path("staff/inbox/", staff.secretariat_inbox, name="secretariat-inbox"),
+    path("staff/units/", staff.unit_inbox, name="unit-inbox"),
+    path("staff/received/new/", staff.received_letter_new, name="received-letter-new"),
+    path("staff/items/<uuid:public_id>/", staff.item_detail, name="staff-item"),
+    path("staff/items/<uuid:public_id>/receipt/", staff.item_receipt, name="staff-item-receipt"),
+    path(
+        "staff/items/<uuid:public_id>/attachments/<uuid:attachment_id>/",
+        staff.attachment_download,
+        name="staff-attachment",
+    ),
+    path("staff/items/<uuid:public_id>/register/", staff.item_register, name="staff-item-register"),
+    path("staff/items/<uuid:public_id>/classify/", staff.item_classify, name="staff-item-classify"),
+    path("staff/items/<uuid:public_id>/refer/", staff.item_refer, name="staff-item-refer"),
+    path("staff/items/<uuid:public_id>/reject/", staff.item_reject, name="staff-item-reject"),
+    path("staff/items/<uuid:public_id>/forward/", staff.item_forward, name="staff-item-forward"),
+    path("staff/items/<uuid:public_id>/close/", staff.item_close, name="staff-item-close"),
+    path("staff/items/<uuid:public_id>/actions/", staff.action_add, name="staff-item-action"),
+    path("staff/items/<uuid:public_id>/info-request/", staff.info_request, name="staff-item-info-request"),
+    path("staff/items/<uuid:public_id>/drafts/", staff.draft_save, name="staff-draft-save"),
+    path("staff/items/<uuid:public_id>/drafts/<uuid:draft_id>/sign/", staff.draft_sign, name="staff-draft-sign"),
+    path(
+        "staff/items/<uuid:public_id>/drafts/<uuid:draft_id>/send-back/",
+        staff.draft_send_back,
+        name="staff-draft-send-back",
+    ),
+    path("staff/referrals/<uuid:referral_id>/accept/", staff.referral_accept, name="staff-referral-accept"),
+    path("staff/referrals/<uuid:referral_id>/return/", staff.referral_return, name="staff-referral-return"),
+    path("staff/referrals/<uuid:referral_id>/rerefer/", staff.referral_rerefer, name="staff-referral-rerefer"),
+    path(
+        "staff/referrals/<uuid:referral_id>/to-secretariat/",
+        staff.referral_to_secretariat,
+        name="staff-referral-to-secretariat",
+    ),
     path("sms/delivery/", sms.delivery_report, name="sms-delivery-report"),
     path("i18n/setlang/", set_language, name="set-language"),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from mokatebat.core.admin_mixins import RecordAdminMixin
 
-from .models import Attachment, Item, ItemEvent, Referral, Response
+from .models import Attachment, Item, ItemEvent, Referral, Response, SubjectCategory
 
 
 class EventInline(RecordAdminMixin, admin.TabularInline):
@@ -38,3 +38,16 @@ class ItemAdmin(RecordAdminMixin, admin.ModelAdmin):
 class ResponseAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["outgoing_number", "item", "issued_at"]
     search_fields = ["=outgoing_number"]
+
+
+@admin.register(SubjectCategory)
+class SubjectCategoryAdmin(admin.ModelAdmin):
+    """Each agency's own subject taxonomy, used by the secretariat to classify items."""
+
+    list_display = ["name", "agency", "parent", "response_days", "is_active"]
+    list_filter = ["agency", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["agency", "parent"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # deactivate instead: classified items keep their category

@@ -1,12 +1,18 @@
-"""The one permission rule for items: who may see which item. Views, exports and the API use it."""
+"""The one permission rule for items: who may see which item and who may act on it.
+
+Views, PDFs, exports and the API all go through these functions; forbidden objects answer 404.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q
+import uuid
 
-from mokatebat.organization.models import Membership, Role, User
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from .models import Item, ItemQuerySet
+from mokatebat.organization.models import Membership, Role, Unit, User
+
+from .models import Forwarding, Item, ItemQuerySet, Referral
 
 # Roles that see every item of their agency (the secretariat's and the head's view).
 AGENCY_WIDE_ROLES = {
@@ -18,6 +24,16 @@ AGENCY_WIDE_ROLES = {
     Role.AUDITOR,
 }
 UNIT_ROLES = {Role.UNIT_STAFF, Role.UNIT_MANAGER}
+# Roles that register, classify, refer, reject and forward.
+SECRETARIAT_ROLES = {Role.SECRETARIAT_CLERK, Role.AGENCY_ADMIN}
+
+
+def _memberships(user: User) -> list[Membership]:
+    cached: list[Membership] | None = getattr(user, "_active_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.active().filter(user=user).prefetch_related("units"))
+        user._active_memberships = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def items_visible_to(user: User) -> ItemQuerySet:
@@ -26,17 +42,59 @@ def items_visible_to(user: User) -> ItemQuerySet:
         return Item.objects.none()
     if user.is_superuser:
         return Item.objects.all()  # the network administrator
-    memberships = Membership.objects.active().filter(user=user)
     rule = Q(pk__in=[])
-    for membership in memberships.prefetch_related("units"):
+    for membership in _memberships(user):
         if membership.role in AGENCY_WIDE_ROLES:
-            rule |= Q(agency_id=membership.organization_id)
+            forwarded = Forwarding.objects.filter(from_agency_id=membership.organization_id).values("item_id")
+            rule |= Q(agency_id=membership.organization_id) | Q(pk__in=forwarded)
         elif membership.role in UNIT_ROLES:
             unit_ids = [unit.pk for unit in membership.units.all()]
-            rule |= Q(agency_id=membership.organization_id, referrals__unit_id__in=unit_ids, referrals__is_active=True)
+            referred = Referral.objects.filter(unit_id__in=unit_ids).values("item_id")
+            rule |= Q(agency_id=membership.organization_id, pk__in=referred)
         elif membership.role == Role.COUNTER_OPERATOR:
             rule |= Q(counter_office_id=membership.organization_id)
-    return Item.objects.filter(pk__in=Item.objects.filter(rule).values("pk"))
+    return Item.objects.filter(rule)
+
+
+def get_item_for_user(user: User, public_id: uuid.UUID) -> Item:
+    item = (
+        items_visible_to(user)
+        .select_related("agency", "requester", "addressed_unit", "category", "bundle")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def is_secretariat_for(user: User, item: Item) -> bool:
+    return any(m.role in SECRETARIAT_ROLES and m.organization_id == item.agency_id for m in _memberships(user))
+
+
+def secretariat_agency_ids(user: User) -> set[int]:
+    return {m.organization_id for m in _memberships(user) if m.role in SECRETARIAT_ROLES}
+
+
+def unit_ids_of(user: User, *, managers_only: bool = False) -> set[int]:
+    roles = {Role.UNIT_MANAGER} if managers_only else UNIT_ROLES
+    return {unit.pk for m in _memberships(user) if m.role in roles for unit in m.units.all()}
+
+
+def referrals_for_user(user: User) -> QuerySet[Referral]:
+    """Referrals to the units this person works in."""
+    return Referral.objects.filter(unit_id__in=unit_ids_of(user), item__in=items_visible_to(user))
+
+
+def get_referral_for_user(user: User, public_id: uuid.UUID) -> Referral:
+    referral = referrals_for_user(user).select_related("item", "unit").filter(public_id=public_id).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def can_sign_for(user: User, unit: Unit) -> bool:
+    return unit.pk in unit_ids_of(user, managers_only=True)
 
 
 def find_item_for_requester(*, national_id: str, tracking_code: str) -> Item | None:

@@ -178,3 +178,21 @@ class TrackForm(PersianForm):
         if not value.isdigit() or len(value) not in (10, 11):
             raise ValidationError(_("کد ملی ۱۰ رقمی یا شناسه ملی ۱۱ رقمی را وارد کنید."))
         return value
+
+
+class CitizenReplyForm(PersianForm):
+    """The citizen's answer to an information request, on the tracking page."""
+
+    text = forms.CharField(
+        label=_("پاسخ شما"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    attachments = MultipleFileField(label=_("پیوست (اختیاری)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checked_uploads: list[CheckedUpload] = []
+
+    def clean_attachments(self) -> list[Any]:
+        files = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
+        self.checked_uploads = check_uploads(files)
+        return files

@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
@@ -16,10 +19,10 @@ from mokatebat.core.persian import normalize_text
 from mokatebat.organization.models import Organization, Unit
 
 from .auth import find_item_for_requester
-from .forms import SubmitLetterForm, TrackForm, new_form_nonce
-from .models import Item
+from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce
+from .models import Item, Status
 from .timeline import public_timeline
-from .workflow import item_submit
+from .workflow import WorkflowError, citizen_reply, item_submit
 
 RECEIPTS_SESSION_KEY = "receipts"
 TRACKED_SESSION_KEY = "tracked"
@@ -128,12 +131,39 @@ def track(request: HttpRequest) -> HttpResponse:
     return redirect("track-result", public_id=item.public_id)
 
 
+def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | None = None) -> HttpResponse:
+    open_question = item.info_requests.filter(answered_at__isnull=True).order_by("-asked_at").first()
+    ended_at = item.updated_at if item.status in (Status.ANSWERED, Status.CLOSED) else timezone.now()
+    context = {
+        "item": item,
+        "timeline": public_timeline(item),
+        "responses": item.responses.all(),
+        "open_question": open_question,
+        "reply_form": reply_form or CitizenReplyForm(),
+        "days_waiting": (ended_at - item.submitted_at).days,
+    }
+    return render(request, "correspondence/track_result.html", context, status=400 if reply_form else 200)
+
+
 @never_cache
 @require_GET
 def track_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
-    return render(
-        request,
-        "correspondence/track_result.html",
-        {"item": item, "timeline": public_timeline(item), "responses": item.responses.all()},
-    )
+    return _track_page(request, item)
+
+
+@never_cache
+@require_POST
+def track_reply(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The citizen answers the agency's question; it joins the item's timeline."""
+    item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
+    form = CitizenReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _track_page(request, item, reply_form=form)
+    try:
+        citizen_reply(item=item, text=form.cleaned_data["text"], uploads=form.checked_uploads)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("پاسخ شما ثبت شد و به کارشناس رسیدگی‌کننده می‌رسد."))
+    return redirect("track-result", public_id=item.public_id)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mokatebat.citizens.models import Requester
 from mokatebat.core.html import sanitize_letter_html
@@ -23,8 +25,11 @@ from mokatebat.organization.models import Organization, Unit, User
 
 from .models import (
     Attachment,
+    Bundle,
     Channel,
     EventKind,
+    Forwarding,
+    InfoRequest,
     Item,
     ItemEvent,
     Kind,
@@ -33,7 +38,9 @@ from .models import (
     RegisterCounter,
     Resolution,
     Response,
+    ResponseDraft,
     Status,
+    SubjectCategory,
 )
 
 
@@ -74,6 +81,65 @@ def _event(
     return ItemEvent.objects.create(
         item=item, kind=kind, occurred_at=at, actor=actor, note=note, is_public=public, data=data
     )
+
+
+class WorkflowError(Exception):
+    """A step that cannot happen now; ``message`` is shown to the member of staff as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class WorkflowConflict(WorkflowError):
+    """Someone else changed the item since this person's page was drawn."""
+
+
+# Which timeline steps the citizen hears about by SMS, and with which template: decided here only.
+SMS_FOR_STEP: dict[str, str] = {
+    EventKind.SUBMITTED: "item_submitted",
+    EventKind.REGISTERED: "item_registered",
+    EventKind.REFERRED: "item_referred",
+    EventKind.ACTION: "action_recorded",
+    EventKind.INFO_REQUESTED: "info_requested",
+    EventKind.RESPONSE_ISSUED: "response_issued",
+    EventKind.REJECTED: "item_rejected",
+    EventKind.FORWARDED: "item_forwarded",
+    EventKind.CLOSED: "item_closed",
+}
+
+
+def _public_step(
+    item: Item,
+    kind: EventKind,
+    *,
+    at: datetime.datetime,
+    actor: User | None,
+    note: str = "",
+    sms: dict[str, str] | None = None,
+    **data: object,
+) -> ItemEvent:
+    """A step the citizen sees on tracking; if it is one they hear about, its SMS is queued with it."""
+    event = _event(item, kind, at=at, actor=actor, note=note, public=True, **data)
+    template = SMS_FOR_STEP.get(kind)
+    if template is not None:
+        _notify(item, event, template, tracking_code=item.tracking_code, **(sms or {}))
+    return event
+
+
+def _locked(item: Item, expected_version: int | None) -> Item:
+    """The item, locked for this transaction, as long as nobody changed it since the form was drawn."""
+    locked = Item.objects.select_for_update().select_related("agency", "requester").get(pk=item.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise WorkflowConflict(
+            _("همکار دیگری هم‌زمان این نامه را تغییر داده است. صفحه را تازه کنید و وضعیت جدید را ببینید.")
+        )
+    return locked
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise WorkflowError(message)
 
 
 def _notify(item: Item, event: ItemEvent, template: str, **context: str) -> None:
@@ -142,8 +208,7 @@ def item_submit(
                 _attach(item, upload)
             for pending in kept_uploads:
                 _attach_pending(item, pending)
-            event = _event(item, EventKind.SUBMITTED, at=at, actor=created_by, channel=channel)
-            _notify(item, event, "item_submitted", tracking_code=item.tracking_code, site=_site())
+            _public_step(item, EventKind.SUBMITTED, at=at, actor=created_by, sms={"site": _site()}, channel=channel)
     except IntegrityError:
         # Two identical submits raced: the other one won and committed; hand back its item.
         if idempotency_key:
@@ -182,9 +247,10 @@ def _create_item(*, requester: RequesterDetails, **fields: object) -> Item:
     raise RuntimeError("could not find a free tracking code")
 
 
-def _attach(item: Item, upload: CheckedUpload) -> Attachment:
+def _attach(item: Item, upload: CheckedUpload, event: ItemEvent | None = None) -> Attachment:
     attachment = Attachment(
         item=item,
+        event=event,
         original_name=upload.safe_name,
         content_type=upload.content_type,
         size=upload.file.size or 0,
@@ -242,26 +308,31 @@ def _format_number(organization: Organization, year: int, number: int) -> str:
     return organization.registration_format.format(year=year, number=number)
 
 
-def item_register(*, item: Item, actor: User | None, at: datetime.datetime | None = None) -> Item:
-    """Give the item the agency's official registration number and date (R2, R4)."""
+def item_register(
+    *, item: Item, actor: User | None, at: datetime.datetime | None = None, expected_version: int | None = None
+) -> Item:
+    """Give the item the agency's official registration number and date (R2, R4).
+
+    The number is taken last, under the counter's row lock, so the lock is held briefly.
+    """
     at = at or timezone.now()
     with transaction.atomic():
-        item = Item.objects.select_for_update().select_related("agency", "requester").get(pk=item.pk)
+        item = _locked(item, expected_version)
         if item.is_registered:
             return item
+        _require(item.status == Status.SUBMITTED, _("این نامه در وضعیتی نیست که ثبت شود."))
         year, number = _next_number(item.agency, RegisterCounter.Register.INCOMING, at)
         item.registration_number = _format_number(item.agency, year, number)
         item.registered_at = at
         item.status = Status.REGISTERED
         _bump(item, "registration_number", "registered_at", "status")
-        event = _event(item, EventKind.REGISTERED, at=at, actor=actor, registration_number=item.registration_number)
-        _notify(
+        _public_step(
             item,
-            event,
-            "item_registered",
+            EventKind.REGISTERED,
+            at=at,
+            actor=actor,
+            sms={"registration_number": item.registration_number, "date": to_ascii_digits(format_jalali_date(at))},
             registration_number=item.registration_number,
-            date=to_ascii_digits(format_jalali_date(at)),
-            tracking_code=item.tracking_code,
         )
     return item
 
@@ -275,15 +346,32 @@ def item_refer(
     deadline: datetime.date | None = None,
     copies: Sequence[Unit] = (),
     at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+    parent: Referral | None = None,
 ) -> Referral:
-    """Send the item to one responsible unit, and to others for information (R2)."""
+    """Send the item to one responsible unit, and to others for information (R2).
+
+    Earlier open referrals for action are withdrawn: one unit is responsible at a time.
+    """
     at = at or timezone.now()
     with transaction.atomic():
-        item = Item.objects.select_for_update().select_related("agency", "requester").get(pk=item.pk)
+        item = _locked(item, expected_version)
         if unit.organization_id != item.agency_id or any(c.organization_id != item.agency_id for c in copies):
             raise ValueError("an item is referred only to units of its own agency")
+        _require(item.is_registered, _("پیش از ارجاع، نامه را ثبت کنید."))
+        _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
+        earlier = _open_referrals(item).filter(role=Referral.Role.MAIN)
+        if parent is not None:
+            earlier = earlier.exclude(pk=parent.pk)
+        earlier.update(state=Referral.State.WITHDRAWN, is_active=False, closed_at=at)
         referral = Referral.objects.create(
-            item=item, unit=unit, instruction=instruction, deadline=deadline, referred_by=actor, created_at=at
+            item=item,
+            unit=unit,
+            instruction=instruction,
+            deadline=deadline,
+            referred_by=actor,
+            created_at=at,
+            parent=parent,
         )
         for copy_unit in copies:
             Referral.objects.create(
@@ -292,22 +380,26 @@ def item_refer(
         item.status = Status.REFERRED
         _bump(item, "status")
         # The citizen sees the unit's name only; the instruction stays internal.
-        event = _event(item, EventKind.REFERRED, at=at, actor=actor, unit=unit.name)
+        _public_step(item, EventKind.REFERRED, at=at, actor=actor, sms={"unit": unit.name}, unit=unit.name)
         _event(item, EventKind.REFERRED, at=at, actor=actor, public=False, note=instruction, unit=unit.name)
-        _notify(item, event, "item_referred", tracking_code=item.tracking_code, unit=unit.name)
     return referral
+
+
+def _open_referrals(item: Item) -> QuerySet[Referral]:
+    return item.referrals.filter(state__in=[Referral.State.OPEN, Referral.State.ACCEPTED])
 
 
 def action_record(
     *, item: Item, actor: User | None, text: str, public: bool, at: datetime.datetime | None = None
 ) -> ItemEvent:
     """Record what a unit did. Public actions appear on tracking and are announced by SMS."""
+    at = at or timezone.now()
     with transaction.atomic():
         item = Item.objects.select_related("agency", "requester").get(pk=item.pk)
-        event = _event(item, EventKind.ACTION, at=at or timezone.now(), actor=actor, note=text, public=public)
+        _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
         if public:
-            _notify(item, event, "action_recorded", tracking_code=item.tracking_code, site=_site())
-    return event
+            return _public_step(item, EventKind.ACTION, at=at, actor=actor, note=text, sms={"site": _site()})
+        return _event(item, EventKind.ACTION, at=at, actor=actor, note=text, public=False)
 
 
 def response_content_digest(response: Response, agency_name: str) -> str:
@@ -347,48 +439,354 @@ def response_issue(
         response.save()
         item.status = Status.ANSWERED
         _bump(item, "status")
-        event = _event(
+        _public_step(
             item,
             EventKind.RESPONSE_ISSUED,
             at=at,
             actor=actor,
+            sms={"site": _site()},
             response=str(response.public_id),
             outgoing_number=response.outgoing_number,
             digest=response.content_sha256,
         )
-        _notify(item, event, "response_issued", tracking_code=item.tracking_code, site=_site())
+        _open_referrals(item).update(state=Referral.State.DONE, is_active=False, closed_at=at)
     return response
 
 
 def item_close(
-    *, item: Item, actor: User | None, resolution: Resolution, note: str = "", at: datetime.datetime | None = None
+    *,
+    item: Item,
+    actor: User | None,
+    resolution: Resolution,
+    note: str = "",
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Item:
     """Close the item deliberately, saying how it ended."""
+    at = at or timezone.now()
     with transaction.atomic():
-        item = Item.objects.select_for_update().select_related("agency", "requester").get(pk=item.pk)
+        item = _locked(item, expected_version)
         if item.status == Status.CLOSED:
             return item
         item.status = Status.CLOSED
         item.resolution = resolution
         _bump(item, "status", "resolution")
-        event = _event(
-            item, EventKind.CLOSED, at=at or timezone.now(), actor=actor, note=note, resolution=str(resolution)
-        )
-        _notify(
-            item, event, "item_closed", tracking_code=item.tracking_code, resolution=str(Resolution(resolution).label)
+        _open_referrals(item).update(state=Referral.State.DONE, is_active=False, closed_at=at)
+        label = str(Resolution(resolution).label)
+        _public_step(
+            item, EventKind.CLOSED, at=at, actor=actor, note=note, sms={"resolution": label}, resolution=str(resolution)
         )
     return item
+
+
+def item_classify(
+    *,
+    item: Item,
+    actor: User,
+    category: SubjectCategory | None,
+    kind: str,
+    priority: str,
+    confidentiality: str,
+    expected_version: int | None = None,
+) -> Item:
+    """Classify (طبقه‌بندی) the item; the change is recorded field by field on the staff timeline."""
+    with transaction.atomic():
+        item = _locked(item, expected_version)
+        _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
+        if category is not None and category.agency_id != item.agency_id:
+            raise ValueError("a category belongs to one agency")
+        new = {"category_id": category.pk if category else None, "kind": kind, "priority": priority}
+        new["confidentiality"] = confidentiality
+        changes = {name: [getattr(item, name), value] for name, value in new.items() if getattr(item, name) != value}
+        if not changes:
+            return item
+        for name, (_old, value) in changes.items():
+            setattr(item, name, value)
+        _bump(item, *[name.removesuffix("_id") for name in changes])
+        _event(item, EventKind.CLASSIFIED, at=timezone.now(), actor=actor, public=False, changes=changes)
+    return item
+
+
+def referral_accept(*, referral: Referral, actor: User) -> Referral:
+    """The unit takes the referral on; the secretariat sees it is in hand."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().select_related("item", "unit").get(pk=referral.pk)
+        _require(referral.state == Referral.State.OPEN, _("این ارجاع پیش‌تر پذیرفته یا بسته شده است."))
+        referral.state = Referral.State.ACCEPTED
+        referral.accepted_at = timezone.now()
+        referral.save(update_fields=["state", "accepted_at"])
+        item = _locked(referral.item, None)
+        _bump(item)
+        _event(
+            item,
+            EventKind.REFERRAL_ACCEPTED,
+            at=referral.accepted_at,
+            actor=actor,
+            public=False,
+            unit=referral.unit.name,
+        )
+    return referral
+
+
+def referral_return(*, referral: Referral, actor: User, reason: str, competent_unit: Unit | None = None) -> Referral:
+    """The unit says the item is not its business; it goes back to the secretariat with a reason the
+    citizen sees, or the name of the competent unit."""
+    reason = reason.strip()
+    _require(bool(reason) or competent_unit is not None, _("واحد صالح را نام ببرید یا دلیل برگشت را بنویسید."))
+    at = timezone.now()
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().select_related("item", "unit").get(pk=referral.pk)
+        _require(referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED), _("این ارجاع دیگر باز نیست."))
+        referral.state = Referral.State.RETURNED
+        referral.is_active = False
+        referral.closed_at = at
+        referral.return_reason = reason
+        referral.suggested_unit = competent_unit
+        referral.save(update_fields=["state", "is_active", "closed_at", "return_reason", "suggested_unit"])
+        item = _locked(referral.item, None)
+        item.status = Status.REGISTERED
+        _bump(item, "status")
+        detail = reason or _("واحد صالح: %(unit)s") % {"unit": competent_unit.name if competent_unit else ""}
+        _public_step(item, EventKind.REFERRAL_RETURNED, at=at, actor=actor, note=detail, unit=referral.unit.name)
+    return referral
+
+
+def referral_rerefer(
+    *, referral: Referral, actor: User, unit: Unit, instruction: str, deadline: datetime.date | None = None
+) -> Referral:
+    """A unit passes the item on to another unit with an instruction; the chain of referrals is kept."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().select_related("item").get(pk=referral.pk)
+        _require(referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED), _("این ارجاع دیگر باز نیست."))
+        _require(unit.pk != referral.unit_id, _("نامه هم‌اکنون در همین واحد است."))
+        referral.state = Referral.State.RE_REFERRED
+        referral.is_active = False
+        referral.closed_at = timezone.now()
+        referral.save(update_fields=["state", "is_active", "closed_at"])
+        return item_refer(
+            item=referral.item, actor=actor, unit=unit, instruction=instruction, deadline=deadline, parent=referral
+        )
+
+
+def referral_return_to_secretariat(*, referral: Referral, actor: User, note: str) -> Referral:
+    """Hand the item back to the secretariat (e.g. it needs another unit); internal, no SMS."""
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().select_related("item", "unit").get(pk=referral.pk)
+        _require(referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED), _("این ارجاع دیگر باز نیست."))
+        referral.state = Referral.State.RETURNED
+        referral.is_active = False
+        referral.closed_at = timezone.now()
+        referral.return_reason = note
+        referral.save(update_fields=["state", "is_active", "closed_at", "return_reason"])
+        item = _locked(referral.item, None)
+        item.status = Status.REGISTERED
+        _bump(item, "status")
+        _event(item, EventKind.RETURNED_TO_SECRETARIAT, at=referral.closed_at, actor=actor, public=False, note=note)
+    return referral
+
+
+def info_request(*, item: Item, actor: User, question: str) -> InfoRequest:
+    """Ask the citizen for more information: SMS, and a reply box on their tracking page."""
+    question = question.strip()
+    _require(bool(question), _("پرسش از متقاضی را بنویسید."))
+    with transaction.atomic():
+        item = _locked(item, None)
+        _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
+        request = InfoRequest.objects.create(item=item, question=question, asked_by=actor)
+        _bump(item)
+        _public_step(
+            item, EventKind.INFO_REQUESTED, at=request.asked_at, actor=actor, note=question, sms={"site": _site()}
+        )
+    return request
+
+
+def citizen_reply(*, item: Item, text: str, uploads: Sequence[CheckedUpload] = ()) -> ItemEvent:
+    """The citizen answers an open information request from the tracking page."""
+    text = text.strip()
+    _require(bool(text) or bool(uploads), _("پاسخ خود را بنویسید یا پرونده‌ای پیوست کنید."))
+    with transaction.atomic():
+        item = _locked(item, None)
+        open_requests = item.info_requests.filter(answered_at__isnull=True)
+        _require(open_requests.exists(), _("پرسش بازی برای این نامه نیست."))
+        at = timezone.now()
+        open_requests.update(answered_at=at)
+        _bump(item)
+        event = _public_step(item, EventKind.CITIZEN_REPLIED, at=at, actor=None, note=text)
+        for upload in uploads:
+            _attach(item, upload, event=event)
+    return event
+
+
+def item_reject(
+    *, item: Item, actor: User, reason: str, where_to_go: str = "", expected_version: int | None = None
+) -> Item:
+    """Out of this agency's scope: closed with the reason and where else to go, both shown to the citizen."""
+    _require(bool(reason.strip()), _("دلیل را برای متقاضی بنویسید."))
+    at = timezone.now()
+    with transaction.atomic():
+        item = _locked(item, expected_version)
+        _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
+        item.status = Status.CLOSED
+        item.resolution = Resolution.OUT_OF_SCOPE
+        _bump(item, "status", "resolution")
+        _open_referrals(item).update(state=Referral.State.WITHDRAWN, is_active=False, closed_at=at)
+        note = reason.strip() if not where_to_go else f"{reason.strip()}\n{_('مرجع صالح')}: {where_to_go.strip()}"
+        _public_step(item, EventKind.REJECTED, at=at, actor=actor, note=note, sms={"site": _site()})
+    return item
+
+
+def item_forward(
+    *, item: Item, actor: User, to_agency: Organization, note: str = "", expected_version: int | None = None
+) -> Forwarding:
+    """Hand the item to another agency on the network (R15). The tracking code stays; the new agency's
+    secretariat registers it afresh; the old agency keeps read access through the forwarding record."""
+    _require(to_agency.accepts_letters, _("این سازمان نامه نمی‌پذیرد."))
+    at = timezone.now()
+    with transaction.atomic():
+        item = _locked(item, expected_version)
+        _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
+        _require(to_agency.pk != item.agency_id, _("نامه هم‌اکنون در همین دستگاه است."))
+        from_agency = item.agency
+        forwarding = Forwarding.objects.create(
+            item=item,
+            from_agency=from_agency,
+            to_agency=to_agency,
+            from_registration_number=item.registration_number,
+            note=note,
+            forwarded_by=actor,
+            forwarded_at=at,
+        )
+        _open_referrals(item).update(state=Referral.State.WITHDRAWN, is_active=False, closed_at=at)
+        _public_step(
+            item,
+            EventKind.FORWARDED,
+            at=at,
+            actor=actor,
+            sms={"to_agency": to_agency.name},
+            to_agency=to_agency.name,
+            from_agency=from_agency.name,
+            from_registration_number=item.registration_number,
+        )
+        if note:
+            _event(item, EventKind.FORWARDED, at=at, actor=actor, public=False, note=note)
+        item.agency = to_agency
+        item.addressed_unit = None
+        item.category = None
+        item.registration_number = ""
+        item.registered_at = None
+        item.status = Status.SUBMITTED
+        _bump(item, "agency", "addressed_unit", "category", "registration_number", "registered_at", "status")
+        item.agency = to_agency  # the SMS above named the old agency as sender; this step belongs to the new one
+        _event(item, EventKind.RECEIVED_FROM_AGENCY, at=at, actor=actor, public=False, from_agency=from_agency.name)
+    return forwarding
+
+
+def response_draft_save(
+    *, item: Item, actor: User, unit: Unit, body: str, draft: ResponseDraft | None = None
+) -> ResponseDraft:
+    """Write or rewrite the draft answer; only drafts not yet waiting for a signature can change."""
+    clean = sanitize_letter_html(body)
+    _require(bool(clean.strip()), _("متن پاسخ خالی است."))
+    with transaction.atomic():
+        if draft is None:
+            return ResponseDraft.objects.create(item=item, unit=unit, body=clean, author=actor)
+        draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
+        _require(draft.state == ResponseDraft.State.DRAFT, _("این پیش‌نویس برای امضا فرستاده شده و قفل است."))
+        draft.body = clean
+        draft.save(update_fields=["body", "updated_at"])
+    return draft
+
+
+def response_draft_submit(*, draft: ResponseDraft, actor: User) -> ResponseDraft:
+    with transaction.atomic():
+        draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
+        _require(draft.state == ResponseDraft.State.DRAFT, _("این پیش‌نویس پیش‌تر فرستاده شده است."))
+        draft.state = ResponseDraft.State.AWAITING_SIGNATURE
+        draft.save(update_fields=["state", "updated_at"])
+    return draft
+
+
+def response_draft_send_back(*, draft: ResponseDraft, actor: User, note: str) -> ResponseDraft:
+    """The manager returns the draft to its author with a note instead of signing."""
+    with transaction.atomic():
+        draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
+        _require(draft.state == ResponseDraft.State.AWAITING_SIGNATURE, _("این پیش‌نویس در انتظار امضا نیست."))
+        draft.state = ResponseDraft.State.DRAFT
+        draft.review_note = note
+        draft.save(update_fields=["state", "review_note", "updated_at"])
+    return draft
+
+
+def response_sign_and_issue(*, draft: ResponseDraft, actor: User, signer_title: str) -> Response:
+    """The unit manager signs: the response is issued with its number, the citizen gets the SMS."""
+    with transaction.atomic():
+        draft = ResponseDraft.objects.select_for_update().select_related("item", "unit").get(pk=draft.pk)
+        _require(draft.state == ResponseDraft.State.AWAITING_SIGNATURE, _("این پیش‌نویس در انتظار امضا نیست."))
+        response = response_issue(
+            item=draft.item, actor=actor, body=draft.body, unit=draft.unit, signer=actor, signer_title=signer_title
+        )
+        draft.state = ResponseDraft.State.ISSUED
+        draft.response = response
+        draft.save(update_fields=["state", "response", "updated_at"])
+        _event(draft.item, EventKind.DRAFT_SIGNED, at=response.issued_at, actor=actor, public=False)
+    return response
+
+
+def bundle_create(*, agency: Organization, actor: User, title: str, items: Sequence[Item]) -> Bundle:
+    """Group repeated items so the secretariat handles them once; each keeps its own timeline."""
+    _require(len(items) >= 2, _("برای مجموعه دست‌کم دو نامه انتخاب کنید."))
+    with transaction.atomic():
+        bundle = Bundle.objects.create(agency=agency, title=title, created_by=actor)
+        for item in items:
+            locked = _locked(item, None)
+            _require(locked.agency_id == agency.pk, _("همه نامه‌های مجموعه باید از همین دستگاه باشند."))
+            _require(locked.status != Status.CLOSED, _("نامه مختومه را نمی‌توان به مجموعه افزود."))
+            locked.bundle = bundle
+            _bump(locked, "bundle")
+            _event(locked, EventKind.BUNDLED, at=bundle.created_at, actor=actor, public=False, bundle=title)
+    return bundle
+
+
+def bundle_answer(*, bundle: Bundle, actor: User, body: str, unit: Unit | None, signer_title: str) -> list[Response]:
+    """Answer every open item of the bundle with the same text; every requester gets their own copy,
+    their own timeline step and their own SMS."""
+    with transaction.atomic():
+        responses = []
+        for item in bundle.items.exclude(status=Status.CLOSED).order_by("pk"):
+            if not item.is_registered:
+                item_register(item=item, actor=actor)
+            responses.append(
+                response_issue(item=item, actor=actor, body=body, unit=unit, signer=actor, signer_title=signer_title)
+            )
+    return responses
 
 
 __all__ = [
     "CheckedUpload",
     "Kind",
     "RequesterDetails",
+    "WorkflowConflict",
+    "WorkflowError",
     "action_record",
+    "bundle_answer",
+    "bundle_create",
+    "citizen_reply",
+    "info_request",
+    "item_classify",
     "item_close",
+    "item_forward",
     "item_refer",
     "item_register",
+    "item_reject",
     "item_submit",
+    "referral_accept",
+    "referral_rerefer",
+    "referral_return",
+    "referral_return_to_secretariat",
+    "response_draft_save",
+    "response_draft_send_back",
+    "response_draft_submit",
     "response_issue",
+    "response_sign_and_issue",
     "uploads_keep_for_retry",
 ]

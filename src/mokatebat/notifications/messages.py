@@ -45,6 +45,30 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "tracking_code",
         "site",
     ),
+    "info_requested": _template(
+        _(
+            "{agency}: برای رسیدگی به نامه با کد رهگیری {tracking_code} اطلاعات بیشتری لازم است. "
+            "لطفاً در {site} پاسخ دهید."
+        ),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "item_rejected": _template(
+        _("{agency}: نامه شما با کد رهگیری {tracking_code} در حیطه وظایف این دستگاه نیست. توضیح و مرجع صالح در {site}"),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "item_forwarded": _template(
+        _(
+            "{agency}: نامه شما با کد رهگیری {tracking_code} برای رسیدگی به «{to_agency}» فرستاده شد. "
+            "کد رهگیری تغییری نمی‌کند."
+        ),
+        "agency",
+        "tracking_code",
+        "to_agency",
+    ),
     "response_issued": _template(
         _("{agency}: پاسخ نامه شما با کد رهگیری {tracking_code} صادر شد. متن پاسخ در {site}"),
         "agency",

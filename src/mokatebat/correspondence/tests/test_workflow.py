@@ -105,7 +105,7 @@ def test_items_are_referred_only_to_units_of_their_agency(
 def test_referral_instruction_stays_internal_and_the_citizen_hears_the_unit_name(
     submit: Callable[..., Item], clerk: User, unit: Unit
 ) -> None:
-    item = submit()
+    item = item_register(item=submit(), actor=clerk)
 
     item_refer(item=item, actor=clerk, unit=unit, instruction="با اولویت بالا")
 

@@ -1,0 +1,173 @@
+"""Forms of the secretariat and unit pages. Each carries the item version it was drawn from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mokatebat.core.forms import PersianForm
+from mokatebat.core.jalali import parse_jalali_date
+from mokatebat.organization.models import Organization, Unit
+
+from .forms import SubmitLetterForm
+from .models import Channel, Confidentiality, Kind, Priority, Resolution, Status, SubjectCategory
+
+
+class JalaliDateField(forms.CharField):
+    default_error_messages = {"invalid": _("تاریخ را به شکل ۱۴۰۵/۰۹/۰۲ وارد کنید.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 12)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"placeholder": "۱۴۰۵/۰۹/۰۲", "inputmode": "numeric", "dir": "ltr"})
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_jalali_date(value)
+        except ValueError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class InboxFilterForm(PersianForm):
+    q = forms.CharField(label=_("جست‌وجو"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("وضعیت"), required=False, choices=[("", _("همه")), *Status.choices])
+    channel = forms.ChoiceField(label=_("روش دریافت"), required=False, choices=[("", _("همه")), *Channel.choices])
+    kind = forms.ChoiceField(label=_("نوع"), required=False, choices=[("", _("همه")), *Kind.choices])
+    unit = forms.ModelChoiceField(
+        label=_("واحد گیرنده"), required=False, queryset=Unit.objects.none(), to_field_name="public_id"
+    )
+    date_from = JalaliDateField(label=_("از تاریخ"), required=False)
+    date_to = JalaliDateField(label=_("تا تاریخ"), required=False)
+
+    def __init__(self, *args: Any, agency_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(organization_id__in=agency_ids, is_active=True).select_related("parent")
+        self.fields["unit"].queryset = units.order_by("name")  # type: ignore[attr-defined]
+
+
+class VersionedForm(PersianForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ClassifyForm(VersionedForm):
+    category = forms.ModelChoiceField(label=_("موضوع"), queryset=SubjectCategory.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("نوع"), choices=Kind.choices)
+    priority = forms.ChoiceField(label=_("فوریت"), choices=Priority.choices)
+    confidentiality = forms.ChoiceField(label=_("طبقه‌بندی حفاظتی"), choices=Confidentiality.choices)
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = SubjectCategory.objects.filter(agency=agency, is_active=True).select_related("parent")
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class UnitChoiceMixin(forms.Form):
+    def limit_units(self, agency: Organization, *names: str) -> None:
+        units = Unit.objects.filter(organization=agency, is_active=True).select_related("parent").order_by("name")
+        for name in names:
+            self.fields[name].queryset = units  # type: ignore[attr-defined]
+
+
+class ReferForm(VersionedForm, UnitChoiceMixin):
+    unit = forms.ModelChoiceField(label=_("واحد مسئول"), queryset=Unit.objects.none(), to_field_name="public_id")
+    copies = forms.ModelMultipleChoiceField(
+        label=_("رونوشت برای اطلاع"), queryset=Unit.objects.none(), required=False, to_field_name="public_id"
+    )
+    instruction = forms.CharField(label=_("دستور"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    deadline = JalaliDateField(label=_("مهلت"), required=False)
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_units(agency, "unit", "copies")
+
+
+class RejectForm(VersionedForm):
+    reason = forms.CharField(label=_("دلیل (به متقاضی نشان داده می‌شود)"), widget=forms.Textarea(attrs={"rows": 2}))
+    where_to_go = forms.CharField(label=_("مرجع صالح"), required=False, max_length=200)
+
+
+class ForwardForm(VersionedForm):
+    to_agency = forms.ModelChoiceField(
+        label=_("دستگاه مقصد"), queryset=Organization.objects.agencies(), to_field_name="code"
+    )
+    note = forms.CharField(
+        label=_("یادداشت برای دستگاه مقصد"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CloseForm(VersionedForm):
+    resolution = forms.ChoiceField(
+        label=_("نتیجه"), choices=[c for c in Resolution.choices if c[0] not in ("", Resolution.OUT_OF_SCOPE)]
+    )
+    note = forms.CharField(label=_("توضیح"), required=False, max_length=500)
+
+
+class ActionForm(PersianForm):
+    text = forms.CharField(label=_("شرح اقدام"), widget=forms.Textarea(attrs={"rows": 2}))
+    public = forms.BooleanField(label=_("به متقاضی نشان داده شود"), required=False)
+
+
+class InfoRequestForm(PersianForm):
+    question = forms.CharField(label=_("پرسش از متقاضی"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnReferralForm(PersianForm, UnitChoiceMixin):
+    reason = forms.CharField(
+        label=_("دلیل (به متقاضی نشان داده می‌شود)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    competent_unit = forms.ModelChoiceField(
+        label=_("واحد صالح"), queryset=Unit.objects.none(), required=False, to_field_name="public_id"
+    )
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_units(agency, "competent_unit")
+
+
+class ReReferForm(PersianForm, UnitChoiceMixin):
+    unit = forms.ModelChoiceField(label=_("واحد"), queryset=Unit.objects.none(), to_field_name="public_id")
+    instruction = forms.CharField(label=_("دستور"), widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = JalaliDateField(label=_("مهلت"), required=False)
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_units(agency, "unit")
+
+
+class NoteForm(PersianForm):
+    note = forms.CharField(label=_("یادداشت"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DraftForm(PersianForm):
+    body = forms.CharField(
+        label=_("متن پاسخ"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("قالب‌بندی مجاز: پاراگراف، پررنگ، کج، فهرست. پیوند و تصویر حذف می‌شود."),
+    )
+
+
+class SignForm(PersianForm):
+    signer_title = forms.CharField(label=_("سمت امضاکننده"), max_length=120)
+
+
+class ReceivedLetterForm(SubmitLetterForm):
+    """A letter handed in at the secretariat or received by post (R4): registered at once."""
+
+    channel = forms.ChoiceField(
+        label=_("روش دریافت"),
+        choices=[(Channel.IN_PERSON, Channel.IN_PERSON.label), (Channel.POST, Channel.POST.label)],
+        initial=Channel.IN_PERSON,
+        widget=forms.RadioSelect,
+    )
+    received_on = JalaliDateField(label=_("تاریخ دریافت"), required=False, help_text=_("اگر خالی بماند، امروز"))
+
+    def __init__(self, *args: Any, agency_ids: set[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_field = self.fields["agency"]
+        agency_field.queryset = Organization.objects.filter(pk__in=agency_ids)  # type: ignore[attr-defined]
+        self.fields["attachments"].label = _("تصویر نامه و پیوست‌ها")

@@ -1,0 +1,600 @@
+"""The agency side: secretariat inbox, item page and its steps, unit inbox (R2, R3, R4, R15, R16).
+
+Every view fetches its object for this user first (404 otherwise), checks the role for the step,
+and calls one workflow function. A step that cannot happen (someone else acted first) comes
+back as a clear message on the item page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mokatebat.core.identifiers import is_valid_mobile
+from mokatebat.core.persian import search_key, to_ascii_digits
+from mokatebat.core.tracking import is_valid_tracking_code
+from mokatebat.notifications.models import OutboxMessage
+from mokatebat.organization.access import staff_required
+from mokatebat.organization.models import Organization, User
+
+from . import staff_forms as f
+from . import workflow as wf
+from .auth import (
+    can_sign_for,
+    get_item_for_user,
+    get_referral_for_user,
+    is_secretariat_for,
+    items_visible_to,
+    referrals_for_user,
+    secretariat_agency_ids,
+    unit_ids_of,
+)
+from .forms import new_form_nonce
+from .models import Attachment, Item, ItemQuerySet, Referral, ResponseDraft, Status
+
+PAGE_SIZE = 50
+DUE_SOON_DAYS = 2
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # staff_required ran first
+    return request.user
+
+
+# --- Inboxes -------------------------------------------------------------------------------------
+
+
+def search_items(items: ItemQuerySet, query: str) -> ItemQuerySet:
+    """One box for everything a clerk may type: tracking code, registration number, national or legal
+    ID, mobile, or words of the subject and body (normalised, matched through the trigram index)."""
+    digits = to_ascii_digits(query).replace("-", "").replace(" ", "")
+    if digits.isdigit() and is_valid_tracking_code(digits):
+        return items.filter(tracking_code=digits)
+    if digits.isdigit() and len(digits) == 10:
+        return items.filter(requester__national_id=digits)
+    if digits.isdigit() and len(digits) == 11:
+        if is_valid_mobile(digits):
+            return items.filter(requester__mobile=digits)
+        return items.filter(requester__legal_national_id=digits)
+    if "/" in query and any(ch.isdigit() for ch in digits):
+        return items.filter(registration_number=to_ascii_digits(query.strip()))
+    for word in search_key(query).split():
+        items = items.filter(search_document__icontains=word)
+    return items
+
+
+def _filtered_inbox(form: f.InboxFilterForm, items: ItemQuerySet) -> ItemQuerySet:
+    data = form.cleaned_data
+    for field in ("status", "channel", "kind"):
+        if data.get(field):
+            items = items.filter(**{field: data[field]})
+    if data.get("unit"):
+        items = items.filter(Q(addressed_unit=data["unit"]) | Q(referrals__unit=data["unit"])).distinct()
+    if data.get("date_from"):
+        items = items.filter(submitted_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        items = items.filter(submitted_at__date__lte=data["date_to"])
+    if data.get("q"):
+        items = search_items(items, data["q"])
+    return items
+
+
+def _page_after(items: ItemQuerySet, cursor: str) -> ItemQuerySet:
+    """Keyset pagination on (submitted_at, id): page 500 costs what page 1 costs."""
+    try:
+        stamp, _sep, pk = cursor.partition("_")
+        moment = datetime.datetime.fromisoformat(stamp)
+        return items.filter(Q(submitted_at__lt=moment) | Q(submitted_at=moment, pk__lt=int(pk)))
+    except ValueError:
+        return items
+
+
+@staff_required
+@require_GET
+def secretariat_inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    agency_ids = secretariat_agency_ids(user)
+    if not agency_ids:
+        raise PermissionDenied
+    form = f.InboxFilterForm(request.GET or None, agency_ids=agency_ids)
+    items = items_visible_to(user).filter(agency_id__in=agency_ids)
+    if form.is_bound and form.is_valid():
+        items = _filtered_inbox(form, items)
+    elif not form.is_bound:
+        items = items.filter(status=Status.SUBMITTED)
+    ordered = items.select_related("agency", "requester", "addressed_unit").order_by("-submitted_at", "-pk")
+    rows = list(_page_after(ordered, request.GET.get("after", ""))[: PAGE_SIZE + 1])
+    next_cursor = (
+        f"{rows[PAGE_SIZE - 1].submitted_at.isoformat()}_{rows[PAGE_SIZE - 1].pk}" if len(rows) > PAGE_SIZE else ""
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "correspondence/staff/inbox.html",
+        {"form": form, "items": rows[:PAGE_SIZE], "next_cursor": next_cursor, "query": query.urlencode()},
+    )
+
+
+@staff_required
+@require_GET
+def unit_inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not unit_ids_of(user):
+        raise PermissionDenied
+    show_closed = request.GET.get("show") == "closed"
+    referrals = referrals_for_user(user).select_related("item", "unit", "item__agency")
+    states = [Referral.State.DONE, Referral.State.RETURNED, Referral.State.RE_REFERRED, Referral.State.WITHDRAWN]
+    referrals = referrals.filter(state__in=states) if show_closed else referrals.exclude(state__in=states)
+    today = timezone.localdate()
+    rows = [
+        {"referral": r, "overdue": bool(r.deadline and r.deadline < today), "due_soon": _due_soon(r, today)}
+        for r in referrals.order_by("deadline", "created_at")[:200]
+    ]
+    return render(request, "correspondence/staff/unit_inbox.html", {"rows": rows, "show_closed": show_closed})
+
+
+def _due_soon(referral: Referral, today: datetime.date) -> bool:
+    return bool(referral.deadline and today <= referral.deadline <= today + datetime.timedelta(days=DUE_SOON_DAYS))
+
+
+# --- The item page -------------------------------------------------------------------------------
+
+
+def _history(item: Item, user: User) -> ItemQuerySet:
+    """The requester's earlier items in this agency (سوابق), by national ID, legal ID or mobile."""
+    person = item.requester
+    earlier = items_visible_to(user).filter(agency_id=item.agency_id).exclude(pk=item.pk)
+    return earlier.of_requester(
+        national_id=person.national_id, legal_national_id=person.legal_national_id, mobile=person.mobile
+    ).order_by("-submitted_at")[:20]
+
+
+def _likely_duplicates(item: Item, user: User) -> list[Item]:
+    """Same requester, similar text, within 30 days: probably the same letter sent again."""
+    person = item.requester
+    since = item.submitted_at - datetime.timedelta(days=30)
+    candidates = (
+        items_visible_to(user)
+        .filter(agency_id=item.agency_id, submitted_at__gte=since)
+        .exclude(pk=item.pk)
+        .of_requester(national_id=person.national_id, legal_national_id=person.legal_national_id, mobile=person.mobile)
+    )
+    similar = candidates.annotate(similarity=TrigramSimilarity("search_document", item.search_document))
+    return list(similar.filter(similarity__gte=0.4).order_by("-similarity")[:5])
+
+
+def _timeline(item: Item) -> list[dict[str, Any]]:
+    """Every event, public and internal, each with the SMS it caused and that SMS's delivery state."""
+    sms_by_event = {m.dedup_key.split(":")[0]: m for m in OutboxMessage.objects.filter(item=item)}
+    events = item.events.select_related("actor").order_by("occurred_at", "pk")
+    return [{"event": e, "sms": sms_by_event.get(str(e.public_id))} for e in events]
+
+
+def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any) -> HttpResponse:
+    user = _user(request)
+    secretariat = is_secretariat_for(user, item)
+    my_units = unit_ids_of(user)
+    my_referrals = [r for r in item.referrals.select_related("unit", "parent__unit") if r.unit_id in my_units]
+    open_referrals = [r for r in my_referrals if r.state in (Referral.State.OPEN, Referral.State.ACCEPTED)]
+    initial = {"version": item.version}
+    context: dict[str, Any] = {
+        "item": item,
+        "history": _history(item, user),
+        "duplicates": _likely_duplicates(item, user),
+        "timeline": _timeline(item),
+        "referrals": item.referrals.select_related("unit", "parent__unit").order_by("created_at", "pk"),
+        "attachments": item.attachments.all(),
+        "responses": item.responses.all(),
+        "drafts": item.response_drafts.select_related("unit", "author").exclude(state=ResponseDraft.State.ISSUED),
+        "secretariat": secretariat,
+        "open_referrals": open_referrals,
+        "signable_units": {u for u in unit_ids_of(user, managers_only=True)},
+        "days_waiting": (timezone.now() - item.submitted_at).days,
+    }
+    if secretariat and item.status != Status.CLOSED:
+        agency = item.agency
+        context.update(
+            classify_form=forms.get("classify_form")
+            or f.ClassifyForm(
+                agency=agency,
+                initial={**initial, "category": item.category, "kind": item.kind, "priority": item.priority}
+                | {"confidentiality": item.confidentiality},
+            ),
+            refer_form=forms.get("refer_form") or f.ReferForm(agency=agency, initial=initial),
+            reject_form=forms.get("reject_form") or f.RejectForm(initial=initial),
+            forward_form=forms.get("forward_form") or f.ForwardForm(initial=initial),
+            close_form=forms.get("close_form") or f.CloseForm(initial=initial),
+        )
+    if (secretariat or open_referrals) and item.status != Status.CLOSED:
+        context.update(
+            action_form=forms.get("action_form") or f.ActionForm(),
+            info_form=forms.get("info_form") or f.InfoRequestForm(),
+            draft_form=forms.get("draft_form") or f.DraftForm(initial={"body": _editable_draft_body(item, my_units)}),
+            sign_form=forms.get("sign_form") or f.SignForm(),
+        )
+    if open_referrals:
+        agency = item.agency
+        context.update(
+            return_form=forms.get("return_form") or f.ReturnReferralForm(agency=agency),
+            rerefer_form=forms.get("rerefer_form") or f.ReReferForm(agency=agency),
+            note_form=forms.get("note_form") or f.NoteForm(),
+        )
+    return render(request, "correspondence/staff/item.html", context, status=status)
+
+
+def _editable_draft_body(item: Item, unit_ids: set[int]) -> str:
+    draft = item.response_drafts.filter(unit_id__in=unit_ids, state=ResponseDraft.State.DRAFT).first()
+    return draft.body if draft else ""
+
+
+@staff_required
+@require_GET
+def item_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    item = get_item_for_user(_user(request), public_id)
+    return _item_page(request, item)
+
+
+@staff_required
+@require_GET
+def attachment_download(request: HttpRequest, public_id: uuid.UUID, attachment_id: uuid.UUID) -> FileResponse:
+    item = get_item_for_user(_user(request), public_id)
+    attachment = Attachment.objects.filter(item=item, public_id=attachment_id).first()
+    if attachment is None:
+        raise PermissionDenied
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    response["Content-Type"] = attachment.content_type
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+
+def _step(
+    request: HttpRequest,
+    item: Item,
+    form: Any,
+    form_name: str,
+    perform: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Validate, perform one workflow step, and come back to the item page with what happened."""
+    if not form.is_valid():
+        return _item_page(request, item, status=400, **{form_name: form})
+    try:
+        perform(form.cleaned_data)
+    except wf.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("staff-item", public_id=item.public_id)
+
+
+def _secretariat_item(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Item]:
+    user = _user(request)
+    item = get_item_for_user(user, public_id)
+    if not is_secretariat_for(user, item):
+        raise PermissionDenied
+    return user, item
+
+
+@staff_required
+@require_POST
+def item_register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _secretariat_item(request, public_id)
+    form = f.VersionedForm(request.POST)
+    perform = lambda d: wf.item_register(item=item, actor=user, expected_version=d["version"])  # noqa: E731
+    return _step(request, item, form, "register_form", perform, _("نامه ثبت شد و به متقاضی پیامک شد."))
+
+
+@staff_required
+@require_POST
+def item_classify(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _secretariat_item(request, public_id)
+    form = f.ClassifyForm(request.POST, agency=item.agency)
+
+    def perform(d: dict[str, Any]) -> object:
+        return wf.item_classify(
+            item=item,
+            actor=user,
+            category=d["category"],
+            kind=d["kind"],
+            priority=d["priority"],
+            confidentiality=d["confidentiality"],
+            expected_version=d["version"],
+        )
+
+    return _step(request, item, form, "classify_form", perform, _("طبقه‌بندی ذخیره شد."))
+
+
+@staff_required
+@require_POST
+def item_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _secretariat_item(request, public_id)
+    form = f.ReferForm(request.POST, agency=item.agency)
+
+    def perform(d: dict[str, Any]) -> object:
+        return wf.item_refer(
+            item=item,
+            actor=user,
+            unit=d["unit"],
+            copies=list(d["copies"]),
+            instruction=d["instruction"],
+            deadline=d["deadline"],
+            expected_version=d["version"],
+        )
+
+    return _step(request, item, form, "refer_form", perform, _("نامه ارجاع شد."))
+
+
+@staff_required
+@require_POST
+def item_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _secretariat_item(request, public_id)
+    form = f.RejectForm(request.POST)
+
+    def perform(d: dict[str, Any]) -> object:
+        return wf.item_reject(
+            item=item, actor=user, reason=d["reason"], where_to_go=d["where_to_go"], expected_version=d["version"]
+        )
+
+    return _step(request, item, form, "reject_form", perform, _("نامه به‌عنوان خارج از حیطه بسته شد."))
+
+
+@staff_required
+@require_POST
+def item_forward(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _secretariat_item(request, public_id)
+    form = f.ForwardForm(request.POST)
+
+    def perform(d: dict[str, Any]) -> object:
+        return wf.item_forward(
+            item=item, actor=user, to_agency=d["to_agency"], note=d["note"], expected_version=d["version"]
+        )
+
+    if form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except wf.WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect("staff-item", public_id=item.public_id)
+        messages.success(request, _("نامه به «%(agency)s» فرستاده شد.") % {"agency": form.cleaned_data["to_agency"]})
+        return redirect("secretariat-inbox")  # the item now belongs to the other agency's inbox
+    return _item_page(request, item, status=400, forward_form=form)
+
+
+@staff_required
+@require_POST
+def item_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _secretariat_item(request, public_id)
+    form = f.CloseForm(request.POST)
+
+    def perform(d: dict[str, Any]) -> object:
+        return wf.item_close(
+            item=item, actor=user, resolution=d["resolution"], note=d["note"], expected_version=d["version"]
+        )
+
+    return _step(request, item, form, "close_form", perform, _("پرونده مختومه شد."))
+
+
+def _acting_item(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Item]:
+    """The secretariat, or a unit with an open referral of this item, may act on it."""
+    user = _user(request)
+    item = get_item_for_user(user, public_id)
+    has_open_referral = item.referrals.filter(
+        unit_id__in=unit_ids_of(user), state__in=[Referral.State.OPEN, Referral.State.ACCEPTED]
+    ).exists()
+    if not (is_secretariat_for(user, item) or has_open_referral):
+        raise PermissionDenied
+    return user, item
+
+
+@staff_required
+@require_POST
+def action_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _acting_item(request, public_id)
+    form = f.ActionForm(request.POST)
+    perform = lambda d: wf.action_record(item=item, actor=user, text=d["text"], public=d["public"])  # noqa: E731
+    return _step(request, item, form, "action_form", perform, _("اقدام ثبت شد."))
+
+
+@staff_required
+@require_POST
+def info_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _acting_item(request, public_id)
+    form = f.InfoRequestForm(request.POST)
+    perform = lambda d: wf.info_request(item=item, actor=user, question=d["question"])  # noqa: E731
+    return _step(request, item, form, "info_form", perform, _("پرسش برای متقاضی پیامک شد."))
+
+
+@staff_required
+@require_POST
+def draft_save(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _acting_item(request, public_id)
+    form = f.DraftForm(request.POST)
+    referral = item.referrals.filter(unit_id__in=unit_ids_of(user)).order_by("-created_at").first()
+    unit = referral.unit if referral else item.addressed_unit
+    # One editable draft per unit: saving again (e.g. after the manager sent it back) rewrites it.
+    draft = item.response_drafts.filter(unit=unit, state=ResponseDraft.State.DRAFT).first() if unit else None
+    if unit is None:
+        messages.error(request, _("پاسخ را واحدی می‌نویسد که نامه به آن ارجاع شده است."))
+        return redirect("staff-item", public_id=item.public_id)
+
+    def perform(d: dict[str, Any]) -> object:
+        saved = wf.response_draft_save(item=item, actor=user, unit=unit, body=d["body"], draft=draft)
+        if request.POST.get("submit_for_signature"):
+            wf.response_draft_submit(draft=saved, actor=user)
+        return saved
+
+    return _step(request, item, form, "draft_form", perform, _("پیش‌نویس پاسخ ذخیره شد."))
+
+
+def _draft_for_signer(request: HttpRequest, public_id: uuid.UUID, draft_id: uuid.UUID) -> tuple[User, Item, Any]:
+    user = _user(request)
+    item = get_item_for_user(user, public_id)
+    draft = item.response_drafts.select_related("unit").filter(public_id=draft_id).first()
+    if draft is None or not can_sign_for(user, draft.unit):
+        raise PermissionDenied
+    return user, item, draft
+
+
+@staff_required
+@require_POST
+def draft_sign(request: HttpRequest, public_id: uuid.UUID, draft_id: uuid.UUID) -> HttpResponse:
+    user, item, draft = _draft_for_signer(request, public_id, draft_id)
+    form = f.SignForm(request.POST)
+    perform = lambda d: wf.response_sign_and_issue(draft=draft, actor=user, signer_title=d["signer_title"])  # noqa: E731
+    return _step(request, item, form, "sign_form", perform, _("پاسخ امضا و صادر شد و به متقاضی پیامک شد."))
+
+
+@staff_required
+@require_POST
+def draft_send_back(request: HttpRequest, public_id: uuid.UUID, draft_id: uuid.UUID) -> HttpResponse:
+    user, item, draft = _draft_for_signer(request, public_id, draft_id)
+    form = f.NoteForm(request.POST)
+    perform = lambda d: wf.response_draft_send_back(draft=draft, actor=user, note=d["note"])  # noqa: E731
+    return _step(request, item, form, "note_form", perform, _("پیش‌نویس برای اصلاح برگشت داده شد."))
+
+
+# --- Referral steps (the unit's side) ------------------------------------------------------------
+
+
+def _referral_step(
+    request: HttpRequest, referral_id: uuid.UUID, form_name: str, make_form: Callable[[Referral], Any], run: Any
+) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for_user(user, referral_id)
+    form = make_form(referral)
+    item = get_item_for_user(user, referral.item.public_id)
+    return _step(request, item, form, form_name, lambda d: run(user, referral, d), _("انجام شد."))
+
+
+@staff_required
+@require_POST
+def referral_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    return _referral_step(
+        request,
+        referral_id,
+        "accept_form",
+        lambda r: f.PersianForm(request.POST),
+        lambda user, r, d: wf.referral_accept(referral=r, actor=user),
+    )
+
+
+@staff_required
+@require_POST
+def referral_return(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    return _referral_step(
+        request,
+        referral_id,
+        "return_form",
+        lambda r: f.ReturnReferralForm(request.POST, agency=r.item.agency),
+        lambda user, r, d: wf.referral_return(
+            referral=r, actor=user, reason=d["reason"], competent_unit=d["competent_unit"]
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def referral_rerefer(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    return _referral_step(
+        request,
+        referral_id,
+        "rerefer_form",
+        lambda r: f.ReReferForm(request.POST, agency=r.item.agency),
+        lambda user, r, d: wf.referral_rerefer(
+            referral=r, actor=user, unit=d["unit"], instruction=d["instruction"], deadline=d["deadline"]
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def referral_to_secretariat(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    return _referral_step(
+        request,
+        referral_id,
+        "note_form",
+        lambda r: f.NoteForm(request.POST),
+        lambda user, r, d: wf.referral_return_to_secretariat(referral=r, actor=user, note=d["note"]),
+    )
+
+
+# --- Letters handed in at the secretariat or received by post (R4) -------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def received_letter_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    agency_ids = secretariat_agency_ids(user)
+    if not agency_ids:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = f.ReceivedLetterForm(request.POST, request.FILES, agency_ids=agency_ids)
+        if form.is_valid():
+            item = _register_received_letter(user, form)
+            return redirect("staff-item-receipt", public_id=item.public_id)
+        form.remember_uploads()
+        status = 400
+    else:
+        agency_code = None
+        if len(agency_ids) == 1:
+            agency_code = Organization.objects.filter(pk__in=agency_ids).values_list("code", flat=True).first()
+        form = f.ReceivedLetterForm(initial={"nonce": new_form_nonce(), "agency": agency_code}, agency_ids=agency_ids)
+        status = 200
+    return render(request, "correspondence/staff/received_new.html", {"form": form}, status=status)
+
+
+def _register_received_letter(user: User, form: f.ReceivedLetterForm) -> Item:
+    """Tracking code and registration number in one go: the applicant leaves with both."""
+    data = form.cleaned_data
+    received_on = data.get("received_on")
+    now = timezone.now()
+    at = now if received_on is None or received_on >= timezone.localdate() else _noon(received_on)
+    with transaction.atomic():
+        item, created = wf.item_submit(
+            agency=data["agency"],
+            unit=data["unit"],
+            kind=data["kind"],
+            channel=data["channel"],
+            subject=data["subject"],
+            body=data["body"],
+            requester=form.requester_details(),
+            uploads=form.checked_uploads,
+            kept_uploads=form.kept_uploads(),
+            idempotency_key=f"form:{data['nonce']}",
+            created_by=user,
+            at=at,
+        )
+        if created:
+            wf.item_register(item=item, actor=user, at=now)
+    return item
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+@staff_required
+@require_GET
+def item_receipt(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    item = get_item_for_user(_user(request), public_id)
+    return render(request, "correspondence/staff/receipt.html", {"item": item})
