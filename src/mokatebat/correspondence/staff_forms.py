@@ -39,7 +39,11 @@ class InboxFilterForm(PersianForm):
     channel = forms.ChoiceField(label=_("روش دریافت"), required=False, choices=[("", _("همه")), *Channel.choices])
     kind = forms.ChoiceField(label=_("نوع"), required=False, choices=[("", _("همه")), *Kind.choices])
     unit = forms.ModelChoiceField(
-        label=_("واحد گیرنده"), required=False, queryset=Unit.objects.none(), to_field_name="public_id"
+        label=_("واحد گیرنده"),
+        required=False,
+        queryset=Unit.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("همه"),
     )
     date_from = JalaliDateField(label=_("از تاریخ"), required=False)
     date_to = JalaliDateField(label=_("تا تاریخ"), required=False)

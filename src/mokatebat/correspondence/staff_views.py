@@ -190,6 +190,8 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
     my_units = unit_ids_of(user)
     my_referrals = [r for r in item.referrals.select_related("unit", "parent__unit") if r.unit_id in my_units]
     open_referrals = [r for r in my_referrals if r.state in (Referral.State.OPEN, Referral.State.ACCEPTED)]
+    # A copy for information is only acknowledged; acting, returning and answering belong to the main unit.
+    acting_referrals = [r for r in open_referrals if r.role == Referral.Role.MAIN]
     initial = {"version": item.version}
     context: dict[str, Any] = {
         "item": item,
@@ -202,6 +204,7 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
         "drafts": item.response_drafts.select_related("unit", "author").exclude(state=ResponseDraft.State.ISSUED),
         "secretariat": secretariat,
         "open_referrals": open_referrals,
+        "acting_referrals": acting_referrals,
         "signable_units": {u for u in unit_ids_of(user, managers_only=True)},
         "days_waiting": (timezone.now() - item.submitted_at).days,
     }
@@ -219,14 +222,14 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
             forward_form=forms.get("forward_form") or f.ForwardForm(initial=initial),
             close_form=forms.get("close_form") or f.CloseForm(initial=initial),
         )
-    if (secretariat or open_referrals) and item.status != Status.CLOSED:
+    if (secretariat or acting_referrals) and item.status != Status.CLOSED:
         context.update(
             action_form=forms.get("action_form") or f.ActionForm(),
             info_form=forms.get("info_form") or f.InfoRequestForm(),
             draft_form=forms.get("draft_form") or f.DraftForm(initial={"body": _editable_draft_body(item, my_units)}),
             sign_form=forms.get("sign_form") or f.SignForm(),
         )
-    if open_referrals:
+    if acting_referrals:
         agency = item.agency
         context.update(
             return_form=forms.get("return_form") or f.ReturnReferralForm(agency=agency),
@@ -398,7 +401,9 @@ def _acting_item(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Item
     user = _user(request)
     item = get_item_for_user(user, public_id)
     has_open_referral = item.referrals.filter(
-        unit_id__in=unit_ids_of(user), state__in=[Referral.State.OPEN, Referral.State.ACCEPTED]
+        unit_id__in=unit_ids_of(user),
+        role=Referral.Role.MAIN,
+        state__in=[Referral.State.OPEN, Referral.State.ACCEPTED],
     ).exists()
     if not (is_secretariat_for(user, item) or has_open_referral):
         raise PermissionDenied
