@@ -49,6 +49,8 @@ urlpatterns = [
         staff.draft_send_back,
         name="staff-draft-send-back",
     ),
+    path("staff/items/<uuid:public_id>/bundle/", staff.bundle_create, name="staff-bundle-create"),
+    path("staff/bundles/<uuid:public_id>/", staff.bundle_detail, name="staff-bundle"),
     path("staff/referrals/<uuid:referral_id>/accept/", staff.referral_accept, name="staff-referral-accept"),
     path("staff/referrals/<uuid:referral_id>/return/", staff.referral_return, name="staff-referral-return"),
     path("staff/referrals/<uuid:referral_id>/rerefer/", staff.referral_rerefer, name="staff-referral-rerefer"),

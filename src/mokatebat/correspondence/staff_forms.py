@@ -175,3 +175,8 @@ class ReceivedLetterForm(SubmitLetterForm):
         agency_field = self.fields["agency"]
         agency_field.queryset = Organization.objects.filter(pk__in=agency_ids)  # type: ignore[attr-defined]
         self.fields["attachments"].label = _("تصویر نامه و پیوست‌ها")
+
+
+class BundleAnswerForm(PersianForm):
+    body = forms.CharField(label=_("متن پاسخ مشترک"), widget=forms.Textarea(attrs={"rows": 8}))
+    signer_title = forms.CharField(label=_("سمت امضاکننده"), max_length=120)

@@ -17,7 +17,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ from .auth import (
     unit_ids_of,
 )
 from .forms import new_form_nonce
-from .models import Attachment, Item, ItemQuerySet, Referral, ResponseDraft, Status
+from .models import Attachment, Bundle, Item, ItemQuerySet, Referral, ResponseDraft, Status
 
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 2
@@ -177,6 +177,20 @@ def _likely_duplicates(item: Item, user: User) -> list[Item]:
     return list(similar.filter(similarity__gte=0.4).order_by("-similarity")[:5])
 
 
+def _similar_open_items(item: Item, user: User) -> list[Item]:
+    """Open items of this agency with nearly the same text, from anyone: candidates for a bundle."""
+    if item.bundle_id is not None or item.status == Status.CLOSED:
+        return []
+    candidates = (
+        items_visible_to(user)
+        .filter(agency_id=item.agency_id, bundle__isnull=True)
+        .exclude(status=Status.CLOSED)
+        .exclude(pk=item.pk)
+        .annotate(similarity=TrigramSimilarity("search_document", item.search_document))
+    )
+    return list(candidates.filter(similarity__gte=0.5).select_related("requester").order_by("-similarity")[:50])
+
+
 def _timeline(item: Item) -> list[dict[str, Any]]:
     """Every event, public and internal, each with the SMS it caused and that SMS's delivery state."""
     sms_by_event = {m.dedup_key.split(":")[0]: m for m in OutboxMessage.objects.filter(item=item)}
@@ -210,6 +224,7 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
     }
     if secretariat and item.status != Status.CLOSED:
         agency = item.agency
+        context["similar_items"] = _similar_open_items(item, user)
         context.update(
             classify_form=forms.get("classify_form")
             or f.ClassifyForm(
@@ -603,3 +618,48 @@ def _noon(day: datetime.date) -> datetime.datetime:
 def item_receipt(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = get_item_for_user(_user(request), public_id)
     return render(request, "correspondence/staff/receipt.html", {"item": item})
+
+
+# --- Bundles: many letters on one subject, handled once ------------------------------------------
+
+
+@staff_required
+@require_POST
+def bundle_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, item = _secretariat_item(request, public_id)
+    chosen = request.POST.getlist("items")
+    others = list(items_visible_to(user).filter(agency_id=item.agency_id, public_id__in=chosen[:5000]))
+    title = (request.POST.get("title") or item.subject).strip()[:200]
+    try:
+        bundle = wf.bundle_create(agency=item.agency, actor=user, title=title, items=[item, *others])
+    except wf.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("staff-item", public_id=item.public_id)
+    return redirect("staff-bundle", public_id=bundle.public_id)
+
+
+def _get_bundle_for_user(user: User, public_id: uuid.UUID) -> Bundle:
+    bundle = Bundle.objects.filter(public_id=public_id, agency_id__in=secretariat_agency_ids(user)).first()
+    if bundle is None:
+        raise Http404
+    return bundle
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def bundle_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    bundle = _get_bundle_for_user(user, public_id)
+    form = f.BundleAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        responses = wf.bundle_answer(
+            bundle=bundle,
+            actor=user,
+            body=form.cleaned_data["body"],
+            unit=None,
+            signer_title=form.cleaned_data["signer_title"],
+        )
+        messages.success(request, _("پاسخ برای %(count)s متقاضی صادر و پیامک شد.") % {"count": len(responses)})
+        return redirect("staff-bundle", public_id=bundle.public_id)
+    items = bundle.items.select_related("requester").order_by("submitted_at")
+    return render(request, "correspondence/staff/bundle.html", {"bundle": bundle, "items": items, "form": form})

@@ -232,3 +232,29 @@ def test_staff_of_another_agency_get_nothing_from_any_item_view(
     assert item.subject.encode() not in response.content
     item.refresh_from_db()
     assert item.status == Status.SUBMITTED
+
+
+def test_similar_letters_are_bundled_and_answered_once_with_a_copy_for_everyone(
+    clerk: User, submit: Callable[..., Item], citizen: Any
+) -> None:
+    from dataclasses import replace
+
+    text = {"subject": "اعتراض به قطع آب محله", "body": "آب محله ما از دیروز قطع است و کسی پاسخ نمی‌دهد."}
+    first = submit(**text)
+    others = [submit(requester=replace(citizen, mobile=f"0912000000{n}"), **text) for n in range(3)]
+    client = client_for(clerk)
+
+    page = client.get(f"/staff/items/{first.public_id}/").content.decode()
+    assert "نامه مشابه باز" in page
+    created = client.post(
+        f"/staff/items/{first.public_id}/bundle/",
+        {"title": "قطع آب", "items": [str(o.public_id) for o in others]},
+    )
+    answered = client.post(created["Location"], {"body": "لوله اصلی ترمیم شد.", "signer_title": "مدیر"}, follow=True)
+
+    assert answered.status_code == 200
+    for item in [first, *others]:
+        item.refresh_from_db()
+        assert item.status == Status.ANSWERED
+        assert item.responses.count() == 1
+        assert OutboxMessage.objects.filter(item=item, template="response_issued").count() == 1
