@@ -4,9 +4,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from mokatebat.correspondence import documents
 from mokatebat.correspondence import staff_views as staff
 from mokatebat.correspondence import views as letters
 from mokatebat.notifications import views as sms
+from mokatebat.organization import views_auth as staff_auth
 
 admin.site.site_header = _("مدیریت سامانه مکاتبات")
 admin.site.site_title = _("مکاتبات")
@@ -20,8 +22,13 @@ urlpatterns = [
     path("track/", letters.track, name="track"),
     path("track/<uuid:public_id>/", letters.track_result, name="track-result"),
     path("track/<uuid:public_id>/reply/", letters.track_reply, name="track-reply"),
-    path("staff/login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="staff-login"),
+    path("track/<uuid:public_id>/responses/<uuid:response_id>/pdf/", documents.response_pdf, name="response-pdf"),
+    path("verify/<slug:code>/", documents.verify_response, name="verify-response"),
+    path("staff/login/", staff_auth.login_password, name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/login/code/", staff_auth.login_code, name="staff-login-code"),
+    path("staff/login/setup/", staff_auth.otp_setup, name="staff-otp-setup"),
+    path("staff/account/recovery-codes/", staff_auth.recovery_codes_new, name="staff-recovery-codes"),
     path("staff/", sms.staff_home, name="staff-home"),
     path("staff/sms/", sms.outbox, name="sms-outbox"),
     path("staff/inbox/", staff.secretariat_inbox, name="secretariat-inbox"),

@@ -137,6 +137,18 @@ def _locked(item: Item, expected_version: int | None) -> Item:
     return locked
 
 
+def _locked_referral(referral: Referral, *, acting: bool = True) -> tuple[Item, Referral]:
+    """Lock the item first, then the referral: the same order as the item's own steps, so a unit's
+    step and a secretariat step on one item wait for each other instead of deadlocking."""
+    item = _locked(referral.item, None)
+    referral = Referral.objects.select_for_update().select_related("unit").get(pk=referral.pk)
+    open_states = (Referral.State.OPEN, Referral.State.ACCEPTED)
+    _require(referral.state in open_states, _("این ارجاع دیگر باز نیست."))
+    if acting:
+        _require(referral.role == Referral.Role.MAIN, _("رونوشت برای اطلاع است؛ اقدام با واحد مسئول است."))
+    return item, referral
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise WorkflowError(message)
@@ -510,12 +522,11 @@ def item_classify(
 def referral_accept(*, referral: Referral, actor: User) -> Referral:
     """The unit takes the referral on; the secretariat sees it is in hand."""
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().select_related("item", "unit").get(pk=referral.pk)
+        item, referral = _locked_referral(referral, acting=False)
         _require(referral.state == Referral.State.OPEN, _("این ارجاع پیش‌تر پذیرفته یا بسته شده است."))
         referral.state = Referral.State.ACCEPTED
         referral.accepted_at = timezone.now()
         referral.save(update_fields=["state", "accepted_at"])
-        item = _locked(referral.item, None)
         _bump(item)
         _event(
             item,
@@ -535,15 +546,13 @@ def referral_return(*, referral: Referral, actor: User, reason: str, competent_u
     _require(bool(reason) or competent_unit is not None, _("واحد صالح را نام ببرید یا دلیل برگشت را بنویسید."))
     at = timezone.now()
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().select_related("item", "unit").get(pk=referral.pk)
-        _require(referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED), _("این ارجاع دیگر باز نیست."))
+        item, referral = _locked_referral(referral)
         referral.state = Referral.State.RETURNED
         referral.is_active = False
         referral.closed_at = at
         referral.return_reason = reason
         referral.suggested_unit = competent_unit
         referral.save(update_fields=["state", "is_active", "closed_at", "return_reason", "suggested_unit"])
-        item = _locked(referral.item, None)
         item.status = Status.REGISTERED
         _bump(item, "status")
         detail = reason or _("واحد صالح: %(unit)s") % {"unit": competent_unit.name if competent_unit else ""}
@@ -556,29 +565,26 @@ def referral_rerefer(
 ) -> Referral:
     """A unit passes the item on to another unit with an instruction; the chain of referrals is kept."""
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().select_related("item").get(pk=referral.pk)
-        _require(referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED), _("این ارجاع دیگر باز نیست."))
+        item, referral = _locked_referral(referral)
         _require(unit.pk != referral.unit_id, _("نامه هم‌اکنون در همین واحد است."))
         referral.state = Referral.State.RE_REFERRED
         referral.is_active = False
         referral.closed_at = timezone.now()
         referral.save(update_fields=["state", "is_active", "closed_at"])
         return item_refer(
-            item=referral.item, actor=actor, unit=unit, instruction=instruction, deadline=deadline, parent=referral
+            item=item, actor=actor, unit=unit, instruction=instruction, deadline=deadline, parent=referral
         )
 
 
 def referral_return_to_secretariat(*, referral: Referral, actor: User, note: str) -> Referral:
     """Hand the item back to the secretariat (e.g. it needs another unit); internal, no SMS."""
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().select_related("item", "unit").get(pk=referral.pk)
-        _require(referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED), _("این ارجاع دیگر باز نیست."))
+        item, referral = _locked_referral(referral)
         referral.state = Referral.State.RETURNED
         referral.is_active = False
         referral.closed_at = timezone.now()
         referral.return_reason = note
         referral.save(update_fields=["state", "is_active", "closed_at", "return_reason"])
-        item = _locked(referral.item, None)
         item.status = Status.REGISTERED
         _bump(item, "status")
         _event(item, EventKind.RETURNED_TO_SECRETARIAT, at=referral.closed_at, actor=actor, public=False, note=note)
@@ -606,6 +612,7 @@ def citizen_reply(*, item: Item, text: str, uploads: Sequence[CheckedUpload] = (
     _require(bool(text) or bool(uploads), _("پاسخ خود را بنویسید یا پرونده‌ای پیوست کنید."))
     with transaction.atomic():
         item = _locked(item, None)
+        _require(item.status != Status.CLOSED, _("رسیدگی به این نامه پایان یافته است."))
         open_requests = item.info_requests.filter(answered_at__isnull=True)
         _require(open_requests.exists(), _("پرسش بازی برای این نامه نیست."))
         at = timezone.now()

@@ -19,6 +19,9 @@ PUBLIC = {
     "staff-logout",
     "set-language",
     "sms-delivery-report",  # authenticated by the gateway's key instead
+    "track-reply",  # checked against the browser's session instead
+    "response-pdf",  # checked against the browser's session instead
+    "verify-response",  # public on purpose: shows no requester and no text
 }
 
 
