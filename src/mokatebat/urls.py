@@ -37,6 +37,11 @@ urlpatterns = [
     path("staff/items/<uuid:public_id>/", staff.item_detail, name="staff-item"),
     path("staff/items/<uuid:public_id>/receipt/", staff.item_receipt, name="staff-item-receipt"),
     path(
+        "staff/items/<uuid:public_id>/responses/<uuid:response_id>/pdf/",
+        staff.response_pdf,
+        name="staff-response-pdf",
+    ),
+    path(
         "staff/items/<uuid:public_id>/attachments/<uuid:attachment_id>/",
         staff.attachment_download,
         name="staff-attachment",

@@ -39,6 +39,11 @@ def response_pdf(request: HttpRequest, public_id: uuid.UUID, response_id: uuid.U
     if letter is None:
         raise Http404
     letter.item = item  # already loaded with its agency and requester
+    return pdf_download(letter)
+
+
+def pdf_download(letter: Response) -> HttpResponse:
+    """The PDF as a download that no browser renders inline or caches, and no search engine keeps."""
     download = HttpResponse(render_response_pdf(letter), content_type="application/pdf")
     download["Content-Disposition"] = f'attachment; filename="{pdf_filename(letter)}"'
     download["X-Content-Type-Options"] = "nosniff"

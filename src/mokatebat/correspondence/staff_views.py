@@ -42,6 +42,7 @@ from .auth import (
     secretariat_agency_ids,
     unit_ids_of,
 )
+from .documents import pdf_download
 from .forms import new_form_nonce
 from .models import Attachment, Bundle, Item, ItemQuerySet, Referral, ResponseDraft, Status
 
@@ -279,6 +280,17 @@ def attachment_download(request: HttpRequest, public_id: uuid.UUID, attachment_i
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_required
+@require_GET
+def response_pdf(request: HttpRequest, public_id: uuid.UUID, response_id: uuid.UUID) -> HttpResponse:
+    item = get_item_for_user(_user(request), public_id)
+    letter = item.responses.filter(public_id=response_id).first()
+    if letter is None:
+        raise Http404
+    letter.item = item
+    return pdf_download(letter)
 
 
 # --- Steps ---------------------------------------------------------------------------------------

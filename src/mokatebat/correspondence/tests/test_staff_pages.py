@@ -258,3 +258,19 @@ def test_similar_letters_are_bundled_and_answered_once_with_a_copy_for_everyone(
         assert item.status == Status.ANSWERED
         assert item.responses.count() == 1
         assert OutboxMessage.objects.filter(item=item, template="response_issued").count() == 1
+
+
+def test_staff_who_see_the_item_download_its_response_pdf(
+    clerk: User, submit: Callable[..., Item], other_agency: Organization
+) -> None:
+    from mokatebat.correspondence.workflow import response_issue
+
+    item = item_register(item=submit(), actor=clerk)
+    letter = response_issue(item=item, actor=clerk, body="پاسخ")
+    url = f"/staff/items/{item.public_id}/responses/{letter.public_id}/pdf/"
+
+    allowed = client_for(clerk).get(url)
+    denied = client_for(staff("hz.clerk2", other_agency, Role.SECRETARIAT_CLERK)).get(url)
+
+    assert allowed.content.startswith(b"%PDF")
+    assert denied.status_code == 404
