@@ -8,7 +8,6 @@ import json
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mokatebat.correspondence.auth import items_visible_to
+from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Membership, User
 
 from .models import OutboxMessage, SmsState
@@ -24,15 +24,15 @@ from .outbox import record_delivery_report
 REPORT_STATUSES = ("delivered", "failed")  # a tuple: `in` must not hash whatever JSON sent
 
 
-@login_required
+@staff_required
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)  # login_required
+    assert isinstance(request.user, User)  # staff_required
     memberships = Membership.objects.active().filter(user=request.user).select_related("organization")
     return render(request, "staff/home.html", {"memberships": memberships})
 
 
-@login_required
+@staff_required
 @require_GET
 def outbox(request: HttpRequest) -> HttpResponse:
     """Messages about items this user may see, newest first, filterable by state."""

@@ -1,10 +1,11 @@
-"""The staff outbox page (/staff/sms/): login required, and a clerk sees only their agency's SMS."""
+"""The staff outbox page (/staff/sms/): a verified staff login required, and a clerk sees only their agency's SMS."""
 
 from __future__ import annotations
 
 import pytest
 
 from mokatebat.notifications.models import SmsState
+from mokatebat.testing.staff import login_verified
 
 URL = "/staff/sms/"
 
@@ -16,7 +17,7 @@ def two_agencies_items(submit, other_agency):
 
 def test_a_clerk_sees_the_sms_of_their_agency_and_not_of_another(client, clerk, two_agencies_items):
     own, other = two_agencies_items
-    client.force_login(clerk)
+    login_verified(client, clerk)
 
     response = client.get(URL)
 
@@ -28,7 +29,7 @@ def test_a_clerk_sees_the_sms_of_their_agency_and_not_of_another(client, clerk, 
 
 def test_filtering_by_state_does_not_reveal_another_agencys_sms(client, clerk, two_agencies_items):
     own, other = two_agencies_items
-    client.force_login(clerk)
+    login_verified(client, clerk)
 
     content = client.get(URL, {"state": SmsState.CREATED}).content.decode()
 
@@ -37,7 +38,7 @@ def test_filtering_by_state_does_not_reveal_another_agencys_sms(client, clerk, t
 
 
 def test_a_state_filter_hides_messages_in_other_states(client, clerk, two_agencies_items):
-    client.force_login(clerk)
+    login_verified(client, clerk)
 
     content = client.get(URL, {"state": SmsState.SENT}).content.decode()
 

@@ -7,7 +7,10 @@ outbox rows are the real thing. Seeded, so two developers see the same people an
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import hmac
 import random
 import time
 from dataclasses import dataclass, field
@@ -19,6 +22,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mokatebat.core.identifiers import generate_legal_id, generate_national_id
 from mokatebat.core.jalali import TEHRAN
@@ -43,6 +48,9 @@ ITEM_COUNT = 240
 HISTORY = datetime.timedelta(days=90)
 # Idempotency keys of demo items start with this, so the demo's own rows can be found again.
 DEMO_KEY_PREFIX = "demo:"
+# Demo logins only: every demo user's TOTP secret is recomputable from the username, so a newcomer adds
+# the printed key to an authenticator app once and it works on every freshly loaded demo database.
+DEMO_TOTP_PEPPER = b"mokatebat-demo-totp-published-not-secret"
 # Serialises two concurrent runs (e.g. two `make run` at once) on one database.
 ADVISORY_LOCK_ID = 1405_0001
 
@@ -958,6 +966,25 @@ def build_demo_data(now: datetime.datetime) -> int:
 # --- The command --------------------------------------------------------------------------------
 
 
+def demo_totp_key(username: str) -> str:
+    """A fixed 20-byte TOTP secret (hex, as TOTPDevice stores it) for a demo username."""
+    return hmac.new(DEMO_TOTP_PEPPER, username.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def ensure_demo_authenticators() -> dict[str, TOTPDevice]:
+    """Every demo login gets its fixed authenticator, also on databases loaded before there was one."""
+    usernames = [spec.username for spec in STAFF] + [ADMIN_USERNAME]
+    devices = {}
+    for user in User.objects.filter(username__in=usernames):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name="demo authenticator", key=demo_totp_key(user.username), confirmed=True
+            )
+        devices[user.username] = device
+    return devices
+
+
 def demo_is_loaded() -> bool:
     return Organization.objects.filter(code=ORGANIZATIONS[0].code).exists()
 
@@ -975,23 +1002,33 @@ class Command(BaseCommand):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
             if not demo_is_loaded():
                 created = build_demo_data(timezone.now())
+            devices = ensure_demo_authenticators()
         if created:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo network loaded: {created} letters in {time.monotonic() - started:.1f} s.")
             )
         else:
             self.stdout.write("Demo network already loaded; nothing changed.")
-        self._print_logins()
+        self._print_logins(devices)
         self._print_samples()
 
-    def _print_logins(self) -> None:
+    def _print_logins(self, devices: dict[str, TOTPDevice]) -> None:
         names = {spec.code: spec.short_name for spec in ORGANIZATIONS}
         rows = [(spec.username, spec.role, names[spec.organization]) for spec in STAFF]
         rows.append((ADMIN_USERNAME, "superuser", "/admin/"))
         self.stdout.write(f"\nDemo logins at /staff/login/ — password for all: {DEMO_PASSWORD}")
-        self.stdout.write(f"  {'username':<18} {'role':<18} organisation")
+        self.stdout.write("Second step: add the user's TOTP secret to an authenticator app (time-based, 6 digits).")
+        self.stdout.write(f"  {'username':<18} {'role':<18} {'TOTP secret (base32)':<33} organisation")
         for username, role, organization in rows:
-            self.stdout.write(f"  {username:<18} {role:<18} {organization}")
+            device = devices.get(username)
+            secret = base64.b32encode(device.bin_key).decode() if device is not None else "-"
+            self.stdout.write(f"  {username:<18} {role:<18} {secret:<33} {organization}")
+        clerk = devices.get(STAFF[0].username)
+        if clerk is not None:
+            code = totp(clerk.bin_key, step=clerk.step, t0=clerk.t0, digits=clerk.digits, drift=clerk.drift)
+            self.stdout.write(
+                f"Current code for {STAFF[0].username}: {code:0{clerk.digits}d} (valid about 30 seconds, once)"
+            )
 
     def _print_samples(self) -> None:
         self.stdout.write("\nTry the tracking page (/track/) with:")
