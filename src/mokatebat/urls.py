@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
 
 from mokatebat.correspondence import documents
 from mokatebat.correspondence import staff_views as staff
@@ -10,6 +11,8 @@ from mokatebat.correspondence import views as letters
 from mokatebat.notifications import views as sms
 from mokatebat.organization import views_auth as staff_auth
 
+# The admin asks for the second factor too: a password alone never opens it.
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = _("مدیریت سامانه مکاتبات")
 admin.site.site_title = _("مکاتبات")
 admin.site.index_title = _("مدیریت")
@@ -25,7 +28,7 @@ urlpatterns = [
     path("track/<uuid:public_id>/responses/<uuid:response_id>/pdf/", documents.response_pdf, name="response-pdf"),
     path("verify/<slug:code>/", documents.verify_response, name="verify-response"),
     path("staff/login/", staff_auth.login_password, name="staff-login"),
-    path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/logout/", auth_views.LogoutView.as_view(next_page="staff-login"), name="staff-logout"),
     path("staff/login/code/", staff_auth.login_code, name="staff-login-code"),
     path("staff/login/setup/", staff_auth.otp_setup, name="staff-otp-setup"),
     path("staff/account/recovery-codes/", staff_auth.recovery_codes_new, name="staff-recovery-codes"),

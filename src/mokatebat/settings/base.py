@@ -189,3 +189,6 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "mokatebat.core.views.csrf_failure"
+
+# The name authenticator apps show next to the staff member's code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Mokatebat")
