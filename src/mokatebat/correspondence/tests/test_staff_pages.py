@@ -274,3 +274,19 @@ def test_staff_who_see_the_item_download_its_response_pdf(
 
     assert allowed.content.startswith(b"%PDF")
     assert denied.status_code == 404
+
+
+def test_an_auditor_reads_every_item_of_the_agency_and_changes_nothing(
+    agency: Organization, submit: Callable[..., Item]
+) -> None:
+    item = submit()
+    auditor = client_for(staff("auditor", agency, Role.AUDITOR))
+
+    page = auditor.get(f"/staff/items/{item.public_id}/")
+    refused = auditor.post(f"/staff/items/{item.public_id}/register/", {"version": item.version})
+
+    assert page.status_code == 200
+    assert "ثبت در دبیرخانه" not in page.content.decode()
+    assert refused.status_code == 403
+    item.refresh_from_db()
+    assert item.status == Status.SUBMITTED

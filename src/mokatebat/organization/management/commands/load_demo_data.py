@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mokatebat.core.identifiers import generate_legal_id, generate_national_id
 from mokatebat.core.jalali import TEHRAN
 from mokatebat.core.tracking import format_tracking_code
-from mokatebat.correspondence.models import Channel, Item, Kind, Resolution, Status
+from mokatebat.correspondence.models import Channel, Item, Kind, Resolution, Status, SubjectCategory
 from mokatebat.correspondence.workflow import (
     RequesterDetails,
     action_record,
@@ -948,10 +948,25 @@ def _answer_text(plan: ItemPlan) -> str:
     )
 
 
+# Each agency's own subject taxonomy, which its secretariat uses to classify letters.
+SUBJECT_CATEGORIES = {
+    "moh": ["درمان و بیمارستان‌ها", "دارو و تجهیزات پزشکی", "بهداشت عمومی", "بیمه و هزینه‌های درمان", "امور کارکنان"],
+    "hormozgan": ["عمران شهری و روستایی", "ملاقات با استاندار", "امور اجتماعی", "شکایت از دستگاه‌ها"],
+}
+
+
+def build_subject_categories(network: Network) -> None:
+    for code, names in SUBJECT_CATEGORIES.items():
+        agency = network.organizations[code]
+        for name in names:
+            SubjectCategory.objects.create(agency=agency, name=name)
+
+
 def build_demo_data(now: datetime.datetime) -> int:
     """Everything, in one go. Returns the number of letters created."""
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo content, nothing secret
     network = build_network()
+    build_subject_categories(network)
     citizens = make_citizens(rng)
     plans = plan_items(rng, citizens, now)
     for index, plan in enumerate(plans):
