@@ -539,6 +539,20 @@ def referral_accept(*, referral: Referral, actor: User) -> Referral:
     return referral
 
 
+def _hand_back(
+    item: Item, referral: Referral, *, at: datetime.datetime, reason: str, competent_unit: Unit | None = None
+) -> None:
+    """Close the unit's referral and put the item back in the secretariat's hands."""
+    referral.state = Referral.State.RETURNED
+    referral.is_active = False
+    referral.closed_at = at
+    referral.return_reason = reason
+    referral.suggested_unit = competent_unit
+    referral.save(update_fields=["state", "is_active", "closed_at", "return_reason", "suggested_unit"])
+    item.status = Status.REGISTERED
+    _bump(item, "status")
+
+
 def referral_return(*, referral: Referral, actor: User, reason: str, competent_unit: Unit | None = None) -> Referral:
     """The unit says the item is not its business; it goes back to the secretariat with a reason the
     citizen sees, or the name of the competent unit."""
@@ -547,14 +561,7 @@ def referral_return(*, referral: Referral, actor: User, reason: str, competent_u
     at = timezone.now()
     with transaction.atomic():
         item, referral = _locked_referral(referral)
-        referral.state = Referral.State.RETURNED
-        referral.is_active = False
-        referral.closed_at = at
-        referral.return_reason = reason
-        referral.suggested_unit = competent_unit
-        referral.save(update_fields=["state", "is_active", "closed_at", "return_reason", "suggested_unit"])
-        item.status = Status.REGISTERED
-        _bump(item, "status")
+        _hand_back(item, referral, at=at, reason=reason, competent_unit=competent_unit)
         detail = reason or _("واحد صالح: %(unit)s") % {"unit": competent_unit.name if competent_unit else ""}
         _public_step(item, EventKind.REFERRAL_RETURNED, at=at, actor=actor, note=detail, unit=referral.unit.name)
     return referral
@@ -580,14 +587,9 @@ def referral_return_to_secretariat(*, referral: Referral, actor: User, note: str
     """Hand the item back to the secretariat (e.g. it needs another unit); internal, no SMS."""
     with transaction.atomic():
         item, referral = _locked_referral(referral)
-        referral.state = Referral.State.RETURNED
-        referral.is_active = False
-        referral.closed_at = timezone.now()
-        referral.return_reason = note
-        referral.save(update_fields=["state", "is_active", "closed_at", "return_reason"])
-        item.status = Status.REGISTERED
-        _bump(item, "status")
-        _event(item, EventKind.RETURNED_TO_SECRETARIAT, at=referral.closed_at, actor=actor, public=False, note=note)
+        at = timezone.now()
+        _hand_back(item, referral, at=at, reason=note)
+        _event(item, EventKind.RETURNED_TO_SECRETARIAT, at=at, actor=actor, public=False, note=note)
     return referral
 
 
