@@ -37,6 +37,7 @@ urlpatterns = [
     path("staff/inbox/", staff.secretariat_inbox, name="secretariat-inbox"),
     path("staff/units/", staff.unit_inbox, name="unit-inbox"),
     path("staff/received/new/", staff.received_letter_new, name="received-letter-new"),
+    path("staff/categories/", staff.categories, name="staff-categories"),
     path("staff/items/<uuid:public_id>/", staff.item_detail, name="staff-item"),
     path("staff/items/<uuid:public_id>/receipt/", staff.item_receipt, name="staff-item-receipt"),
     path(

@@ -180,3 +180,21 @@ class ReceivedLetterForm(SubmitLetterForm):
 class BundleAnswerForm(PersianForm):
     body = forms.CharField(label=_("متن پاسخ مشترک"), widget=forms.Textarea(attrs={"rows": 8}))
     signer_title = forms.CharField(label=_("سمت امضاکننده"), max_length=120)
+
+
+class CategoryForm(forms.ModelForm):
+    """An agency admin adds a subject to the agency's own taxonomy."""
+
+    class Meta:
+        model = SubjectCategory
+        fields = ["name", "parent", "response_days"]
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.agency = agency
+        parent = self.fields["parent"]
+        parent.queryset = SubjectCategory.objects.filter(agency=agency, parent__isnull=True)  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )

@@ -28,7 +28,7 @@ from mokatebat.core.persian import search_key, to_ascii_digits
 from mokatebat.core.tracking import is_valid_tracking_code
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.access import staff_required
-from mokatebat.organization.models import Organization, User
+from mokatebat.organization.models import Organization, Role, User
 
 from . import staff_forms as f
 from . import workflow as wf
@@ -44,7 +44,7 @@ from .auth import (
 )
 from .documents import pdf_download
 from .forms import new_form_nonce
-from .models import Attachment, Bundle, Item, ItemQuerySet, Referral, ResponseDraft, Status
+from .models import Attachment, Bundle, Item, ItemQuerySet, Referral, ResponseDraft, Status, SubjectCategory
 
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 2
@@ -675,3 +675,37 @@ def bundle_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return redirect("staff-bundle", public_id=bundle.public_id)
     items = bundle.items.select_related("requester").order_by("submitted_at")
     return render(request, "correspondence/staff/bundle.html", {"bundle": bundle, "items": items, "form": form})
+
+
+# --- The agency's subject taxonomy, kept by its own admin -------------------------------------------
+
+
+def _admin_agency(user: User) -> Organization:
+    agency = Organization.objects.filter(
+        memberships__user=user, memberships__role=Role.AGENCY_ADMIN, memberships__is_active=True
+    ).first()
+    if agency is None:
+        raise PermissionDenied
+    return agency
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def categories(request: HttpRequest) -> HttpResponse:
+    agency = _admin_agency(_user(request))
+    form = f.CategoryForm(request.POST or None, agency=agency)
+    if request.method == "POST" and "toggle" in request.POST:
+        toggle = request.POST.get("toggle", "")
+        category = SubjectCategory.objects.filter(agency=agency, pk=int(toggle) if toggle.isdigit() else 0).first()
+        if category is None:
+            raise Http404
+        category.is_active = not category.is_active  # categories are never deleted: classified items keep them
+        category.save(update_fields=["is_active"])
+        return redirect("staff-categories")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("موضوع افزوده شد."))
+        return redirect("staff-categories")
+    rows = SubjectCategory.objects.filter(agency=agency).select_related("parent").order_by("parent__name", "name")
+    context = {"agency": agency, "form": form, "categories": rows}
+    return render(request, "correspondence/staff/categories.html", context, status=400 if form.errors else 200)

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "mokatebat.organization.context_processors.staff_roles",
             ],
             "builtins": ["mokatebat.core.templatetags.persian"],
         },

@@ -290,3 +290,22 @@ def test_an_auditor_reads_every_item_of_the_agency_and_changes_nothing(
     assert refused.status_code == 403
     item.refresh_from_db()
     assert item.status == Status.SUBMITTED
+
+
+def test_an_agency_admin_keeps_the_agencys_own_taxonomy_and_no_one_elses(
+    agency: Organization, other_agency: Organization, clerk: User
+) -> None:
+    from mokatebat.correspondence.models import SubjectCategory
+
+    admin = client_for(staff("moh.admin", agency, Role.AGENCY_ADMIN))
+    theirs = SubjectCategory.objects.create(agency=other_agency, name="عمران")
+
+    admin.post("/staff/categories/", {"name": "دارو", "response_days": "7"})
+    toggled_theirs = admin.post("/staff/categories/", {"toggle": str(theirs.pk)})
+    clerk_page = client_for(clerk).get("/staff/categories/")
+
+    assert SubjectCategory.objects.get(name="دارو").agency == agency
+    assert toggled_theirs.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.is_active
+    assert clerk_page.status_code == 403
