@@ -649,7 +649,7 @@ def item_forward(
 ) -> Forwarding:
     """Hand the item to another agency on the network (R15). The tracking code stays; the new agency's
     secretariat registers it afresh; the old agency keeps read access through the forwarding record."""
-    _require(to_agency.accepts_letters, _("این سازمان نامه نمی‌پذیرد."))
+    _require(to_agency.accepts_letters, _("این دستگاه نامه نمی‌پذیرد."))
     at = timezone.now()
     with transaction.atomic():
         item = _locked(item, expected_version)

@@ -42,7 +42,8 @@ from django_ratelimit.core import get_usage
 from qrcode.image.svg import SvgPathImage
 
 from mokatebat.core.http import client_ip
-from mokatebat.core.persian import to_ascii_digits, to_persian_digits
+from mokatebat.core.i18n import screen_digits
+from mokatebat.core.persian import to_ascii_digits
 
 from .access import has_authenticator, staff_required, with_next
 from .models import User
@@ -183,7 +184,7 @@ def _warn_if_recovery_code_used(request: HttpRequest, device: Any) -> None:
     if not isinstance(device, StaticDevice):
         return
     text = _("یک کد بازیابی به کار رفت و %(count)s کد دیگر مانده است. اگر گوشی‌تان گم شده، به مدیر سامانه خبر دهید.")
-    messages.warning(request, text % {"count": to_persian_digits(device.token_set.count())})
+    messages.warning(request, text % {"count": screen_digits(device.token_set.count())})
 
 
 # --- Enrolment ----------------------------------------------------------------------------------
