@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
+from mokatebat.core import views as core_views
 from mokatebat.correspondence import documents
 from mokatebat.correspondence import staff_views as staff
 from mokatebat.correspondence import views as letters
@@ -77,6 +78,9 @@ urlpatterns = [
     ),
     path("sms/delivery/", sms.delivery_report, name="sms-delivery-report"),
     path("i18n/setlang/", set_language, name="set-language"),
+    path("manifest.webmanifest", core_views.manifest, name="manifest"),
+    path("sw.js", core_views.service_worker, name="service-worker"),
+    path("offline/", core_views.offline, name="offline"),
     path("admin/", admin.site.urls),
 ]
 

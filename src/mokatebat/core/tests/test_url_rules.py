@@ -22,6 +22,9 @@ PUBLIC = {
     "track-reply",  # checked against the browser's session instead
     "response-pdf",  # checked against the browser's session instead
     "verify-response",  # public on purpose: shows no requester and no text
+    "manifest",
+    "service-worker",
+    "offline",
 }
 
 

@@ -37,3 +37,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.getElementById("form-errors");
   if (summary) { summary.focus(); }
 });
+
+// Installable on phones (R12): the service worker keeps the shell and an offline page.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => { navigator.serviceWorker.register("/sw.js").catch(() => {}); });
+}
