@@ -5,6 +5,10 @@
 3. starts gunicorn (2 sync workers) with production settings on a free loopback port;
 4. drives it with a bounded, threaded load generator and prints requests/s, p50 and p99 for
    (a) a minimal view, (b) one indexed SELECT, (c) submitting a letter, (d) tracking a letter;
+   and, on a second dataset of 1,000,000 items in one agency written by the database itself
+   (bench/inbox.py), the secretariat inbox as a signed-in clerk with a verified second factor:
+   (e) its first page, (f) a page 500 pages deep through the keyset cursor, (g) a search by a word,
+   (h) by national ID, (i) by tracking code;
 5. writes the figures to var/bench/results.json.
 
 The figures are for comparing runs and paths on one machine; nothing here asserts on timings.
@@ -35,6 +39,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psycopg
+
+try:  # `python bench/run.py` puts bench/ on the path; `import bench.run` needs the package name
+    import inbox as inbox_data
+except ImportError:  # pragma: no cover
+    from bench import inbox as inbox_data
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "var" / "bench"
@@ -169,11 +178,14 @@ def copy_objects(model: Any, objects: Iterable[Any], *, with_pk: bool = True) ->
 
 
 def tracking_codes(count: int) -> list[str]:
+    """Real random codes, minus the prefix reserved for the inbox dataset's serial codes."""
     from mokatebat.core.tracking import new_tracking_code
 
     codes: set[str] = set()
     while len(codes) < count:
-        codes.add(new_tracking_code())
+        code = new_tracking_code()
+        if not code.startswith(inbox_data.INBOX_TRACKING_PREFIX):
+            codes.add(code)
     return list(codes)
 
 
@@ -308,11 +320,12 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 class Browser:
     """One client: a keep-alive connection and a cookie jar that, like a browser on a trusted
-    loopback, sends the Secure and __Host- cookies that httpx's jar withholds from plain http."""
+    loopback, sends the Secure and __Host- cookies that httpx's jar withholds from plain http.
+    ``cookies`` start the jar, e.g. a signed-in session's ``__Host-sessionid``."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, cookies: dict[str, str] | None = None) -> None:
         self.http = httpx.Client(base_url=base_url, timeout=60, follow_redirects=False)
-        self.cookies: dict[str, str] = {}
+        self.cookies: dict[str, str] = dict(cookies or {})
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
@@ -366,8 +379,16 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run_load(base_url: str, name: str, description: str, op: Operation, total: int, clients: int) -> Result:
-    """``total`` operations by ``clients`` threads, each with its own keep-alive client."""
+def run_load(
+    base_url: str,
+    name: str,
+    description: str,
+    op: Operation,
+    total: int,
+    clients: int,
+    cookies: dict[str, str] | None = None,
+) -> Result:
+    """``total`` operations by ``clients`` threads, each with its own keep-alive client (and ``cookies``)."""
     counter = itertools.count()
     lock = threading.Lock()
     timings: list[float] = []
@@ -376,7 +397,7 @@ def run_load(base_url: str, name: str, description: str, op: Operation, total: i
 
     def client() -> None:
         nonlocal errors
-        browser = Browser(base_url)
+        browser = Browser(base_url, cookies)
         try:
             while (index := next(counter)) < total:
                 started = time.perf_counter()
@@ -485,6 +506,45 @@ def make_op_track(pairs: Sequence[tuple[str, str]]) -> Operation:
     return op
 
 
+_EMPTY_INBOX = "نامه‌ای با این شرایط نیست."
+
+
+def make_op_inbox(params: Callable[[int], dict[str, str]]) -> Operation:
+    """GET /staff/inbox/ with ``params(index)``; only a 200 listing at least one item counts (a
+    redirect to the login or code step, or an empty result, is an error)."""
+
+    def op(browser: Browser, index: int) -> dict[str, float] | None:
+        query = params(index)
+        result = timed(lambda: browser.request("GET", "/staff/inbox/", params=query), 200)
+        if result is None or _EMPTY_INBOX in result[0].text or "/staff/item" not in result[0].text:
+            return None
+        return {}
+
+    return op
+
+
+def inbox_plans(inbox: inbox_data.Inbox, total: int, searches: int) -> list[tuple[str, str, Operation, int]]:
+    def rotate(values: Sequence[str], key: str, extra: dict[str, str]) -> Callable[[int], dict[str, str]]:
+        return lambda index: {key: values[index % len(values)], **extra}
+
+    deep = {"status": "closed", "after": inbox.deep_cursor}
+    return [
+        ("inbox", "(e) secretariat inbox, first page (default filter: submitted)", make_op_inbox(lambda _i: {}),
+         total),
+        ("inbox-deep", f"(f) inbox ?status=closed, page {inbox_data.DEEP_PAGES + 1} via the keyset cursor",
+         make_op_inbox(lambda _i: deep), total),
+        ("q-word", "(g) inbox search by one word of subject/body (?q=<word>&status=)",
+         make_op_inbox(rotate(inbox.words, "q", {"status": ""})), searches),
+        ("q-nid", "(h) inbox search by national ID", make_op_inbox(rotate(inbox.national_ids, "q", {"status": ""})),
+         searches),
+        ("q-code", "(i) inbox search by tracking code",
+         make_op_inbox(rotate(inbox.tracking_codes, "q", {"status": ""})), searches),
+    ]  # fmt: skip
+
+
+INBOX_PATHS = frozenset({"inbox", "inbox-deep", "q-word", "q-nid", "q-code"})
+
+
 # --- Reporting ----------------------------------------------------------------------------------
 
 
@@ -493,7 +553,7 @@ def print_table(results: list[Result]) -> None:
     print(f"\n{'path':<10} " + " ".join(f"{h:>8}" for h in header) + f" {'×rate':>7} {'×p50':>7}")
     for r in results:
         print(
-            f"{r.name:<10} {r.requests:>8} {r.errors:>6} {r.per_second:>8.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}"
+            f"{r.name:<10} {r.requests:>8} {r.errors:>8} {r.per_second:>8.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}"
             f" {r.rate_vs_minimal:>7.3f} {r.p50_vs_minimal:>7.1f}"
         )
         for phase, figures in r.phases.items():
@@ -509,11 +569,23 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="requests for (a) and (b)")
     parser.add_argument("--tracks", type=int, default=1000, help="tracking lookups for (d)")
     parser.add_argument("--submits", type=int, default=300, help="letters to submit for (c)")
+    parser.add_argument(
+        "--inbox-items", type=int, default=1_000_000, help="items of the secretariat-inbox dataset (e)-(i)"
+    )
+    parser.add_argument("--skip-inbox", action="store_true", help="no inbox dataset, no (e)-(i)")
+    parser.add_argument("--inbox-requests", type=int, default=500, help="requests for (e) and (f)")
+    parser.add_argument("--inbox-searches", type=int, default=200, help="requests for each of (g), (h), (i)")
     parser.add_argument("--keep-db", action="store_true", help=f"keep {BENCH_DB} afterwards for inspection")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if not args.skip_inbox and not 0 < args.inbox_items <= inbox_data.MAX_INBOX_ITEMS:
+        parser.error(f"--inbox-items must be between 1 and {inbox_data.MAX_INBOX_ITEMS:,}")
+    return args
 
 
-def measure(base_url: str, args: argparse.Namespace, preloaded: Preloaded) -> list[Result]:
+def measure(
+    base_url: str, args: argparse.Namespace, preloaded: Preloaded, inbox: inbox_data.Inbox | None, session: str
+) -> list[Result]:
+    """Each plan warmed up (20 requests, not counted), then measured; inbox plans as the signed-in clerk."""
     plans: list[tuple[str, str, Operation, int]] = [
         ("minimal", "(a) minimal Django view, full middleware, no database", op_minimal, args.requests),
         ("select", "(b) one indexed SELECT by tracking code", make_op_select(preloaded.pairs), args.requests),
@@ -521,10 +593,14 @@ def measure(base_url: str, args: argparse.Namespace, preloaded: Preloaded) -> li
          args.submits),
         ("track", "(d) track: POST national ID + code → 302", make_op_track(preloaded.pairs), args.tracks),
     ]  # fmt: skip
+    staff = {inbox_data.session_cookie_name(): session} if inbox else None
+    if inbox is not None:
+        plans += inbox_plans(inbox, args.inbox_requests, args.inbox_searches)
     results = []
     for name, description, op, total in plans:
-        run_load(base_url, name, description, op, min(total, 20), args.clients)  # warm-up, not counted
-        result = run_load(base_url, name, description, op, total, args.clients)
+        cookies = staff if name in INBOX_PATHS else None
+        run_load(base_url, name, description, op, min(total, 20), args.clients, cookies)  # warm-up, not counted
+        result = run_load(base_url, name, description, op, total, args.clients, cookies)
         print(f"  {name}: {result.per_second:.1f} req/s, {result.errors} errors", flush=True)
         results.append(result)
     floor = results[0]
@@ -532,6 +608,33 @@ def measure(base_url: str, args: argparse.Namespace, preloaded: Preloaded) -> li
         result.rate_vs_minimal = round(result.per_second / floor.per_second, 3) if floor.per_second else 0.0
         result.p50_vs_minimal = round(result.p50_ms / floor.p50_ms, 1) if floor.p50_ms else 0.0
     return results
+
+
+def describe_inbox(inbox: inbox_data.Inbox) -> str:
+    statuses = ", ".join(f"{status} {count:,}" for status, count in sorted(inbox.status_counts.items()))
+    hits = ", ".join(f"{word} {count:,} ({count / inbox.items:.2%})" for word, count in inbox.word_hits.items())
+    phases = ", ".join(f"{phase} {seconds} s" for phase, seconds in inbox.phases.items())
+    return (
+        f"  {inbox.items:,} items and {inbox.requesters:,} requesters ({inbox.people:,} distinct national IDs) "
+        f"in {inbox.seconds:.1f} s ({phases})\n  statuses: {statuses}\n  search words: {hits}\n"
+        f"  deep cursor (page {inbox_data.DEEP_PAGES + 1} of ?status=closed): {inbox.deep_cursor}"
+    )
+
+
+def inbox_setup(inbox: inbox_data.Inbox) -> dict[str, Any]:
+    return {
+        "items": inbox.items,
+        "requesters": inbox.requesters,
+        "distinct_national_ids": inbox.people,
+        "preload_seconds": round(inbox.seconds, 1),
+        "preload_phases_seconds": inbox.phases,
+        "agency": inbox.agency_code,
+        "statuses": inbox.status_counts,
+        "search_words": inbox.word_hits,
+        "deep_cursor": inbox.deep_cursor,
+        "deep_page": inbox_data.DEEP_PAGES + 1,
+        "login": "clerk session row made in the bench process (auth keys + django-otp verified device)",
+    }
 
 
 def main() -> None:
@@ -546,6 +649,12 @@ def main() -> None:
     print(f"Preloading {args.letters:,} letters…", flush=True)
     preloaded = preload(args.letters)
     print(f"  {preloaded.letters:,} letters and {preloaded.events:,} events in {preloaded.seconds:.1f} s", flush=True)
+    inbox, session = None, ""
+    if not args.skip_inbox:
+        print(f"Preloading the secretariat inbox: {args.inbox_items:,} items with INSERT … SELECT…", flush=True)
+        inbox = inbox_data.preload_inbox(args.inbox_items)
+        session = inbox_data.verified_clerk_session(inbox.agency_id)
+        print(describe_inbox(inbox), flush=True)
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
@@ -555,7 +664,7 @@ def main() -> None:
             "(TRACKING_RATE_PER_CLIENT/_NATIONAL_ID/_CODE) so they cost but never refuse.",
             flush=True,
         )
-        results = measure(f"http://127.0.0.1:{port}", args, preloaded)
+        results = measure(f"http://127.0.0.1:{port}", args, preloaded, inbox, session)
     finally:
         stop_server(server)
         if not args.keep_db:
@@ -572,6 +681,7 @@ def main() -> None:
             "settings": "MOKATEBAT_ENV=production, DEBUG=False, SECURE_SSL_REDIRECT=false",
             "tracking_rate_limits": UNLIMITED_RATE,
             "cache": "redis" if env.get("REDIS_URL") else "database (cache_entries)",
+            "inbox": None if inbox is None else inbox_setup(inbox),
         },
         "results": [asdict(result) for result in results],
     }

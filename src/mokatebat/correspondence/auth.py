@@ -76,6 +76,15 @@ def secretariat_agency_ids(user: User) -> set[int]:
     return {m.organization_id for m in _memberships(user) if m.role in SECRETARIAT_ROLES}
 
 
+def secretariat_items(user: User) -> ItemQuerySet:
+    """The secretariat's inbox: the agency-wide part of ``items_visible_to`` on its own.
+
+    Secretariat roles are agency-wide roles, so this is a subset of what the user may see; kept as
+    a plain ``agency_id IN (…)`` so PostgreSQL can walk the inbox indexes without the OR branches.
+    """
+    return Item.objects.filter(agency_id__in=secretariat_agency_ids(user))
+
+
 def unit_ids_of(user: User, *, managers_only: bool = False) -> set[int]:
     roles = {Role.UNIT_MANAGER} if managers_only else UNIT_ROLES
     return {unit.pk for m in _memberships(user) if m.role in roles for unit in m.units.all()}

@@ -180,7 +180,7 @@ class Item(models.Model):
         verbose_name = _("مکاتبه")
         verbose_name_plural = _("مکاتبات")
         indexes = [
-            models.Index(fields=["agency", "status", "-submitted_at"], name="item_agency_status_recent"),
+            models.Index(fields=["agency", "status", "-submitted_at", "-id"], name="item_agency_status_recent"),
             models.Index(fields=["agency", "-submitted_at", "-id"], name="item_agency_recent"),
             GinIndex(fields=["search_document"], name="item_search_trgm", opclasses=["gin_trgm_ops"]),
         ]
