@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
@@ -76,6 +76,7 @@ urlpatterns = [
         staff.referral_to_secretariat,
         name="staff-referral-to-secretariat",
     ),
+    path("counter/", include("mokatebat.counters.urls")),
     path("sms/delivery/", sms.delivery_report, name="sms-delivery-report"),
     path("i18n/setlang/", set_language, name="set-language"),
     path("manifest.webmanifest", core_views.manifest, name="manifest"),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "mokatebat.organization",
     "mokatebat.citizens",
     "mokatebat.correspondence",
+    "mokatebat.counters",
     "mokatebat.notifications",
 ]
 
