@@ -620,6 +620,7 @@ def _register_received_letter(user: User, form: f.ReceivedLetterForm) -> Item:
             idempotency_key=f"form:{data['nonce']}",
             created_by=user,
             at=at,
+            notify=False,  # the registration SMS below carries the tracking code, number and date
         )
         if created:
             wf.item_register(item=item, actor=user, at=now)

@@ -190,11 +190,13 @@ def item_submit(
     created_by: User | None = None,
     counter_office: Organization | None = None,
     at: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> tuple[Item, bool]:
     """Store a new item with its first timeline event and SMS. Returns (item, created).
 
     A repeated ``idempotency_key`` (double click, browser retry, API retry) returns the item the
-    first request created instead of a second one.
+    first request created instead of a second one. ``notify=False`` when a step in the same
+    transaction sends the citizen a fuller SMS (a received letter is registered at once).
     """
     if idempotency_key:
         existing = Item.objects.filter(idempotency_key=idempotency_key).first()
@@ -220,7 +222,10 @@ def item_submit(
                 _attach(item, upload)
             for pending in kept_uploads:
                 _attach_pending(item, pending)
-            _public_step(item, EventKind.SUBMITTED, at=at, actor=created_by, sms={"site": _site()}, channel=channel)
+            if notify:
+                _public_step(item, EventKind.SUBMITTED, at=at, actor=created_by, sms={"site": _site()}, channel=channel)
+            else:
+                _event(item, EventKind.SUBMITTED, at=at, actor=created_by, channel=channel)
     except IntegrityError:
         # Two identical submits raced: the other one won and committed; hand back its item.
         if idempotency_key:
