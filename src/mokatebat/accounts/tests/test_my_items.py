@@ -126,7 +126,9 @@ def test_citizen_replies_to_an_information_request_from_the_account(
     page = client.get(f"/account/items/{item.public_id}/").content.decode()
     assert "لطفاً تصویر نسخه پزشک را بفرستید." in page
     assert f'action="/account/items/{item.public_id}/reply/"' in page
-    response = client.post(f"/account/items/{item.public_id}/reply/", {"text": "نسخه را فردا ارسال می‌کنم."}, follow=True)
+    response = client.post(
+        f"/account/items/{item.public_id}/reply/", {"text": "نسخه را فردا ارسال می‌کنم."}, follow=True
+    )
     assert "پاسخ شما ثبت شد" in response.content.decode()
     event = item.events.get(kind=EventKind.CITIZEN_REPLIED)
     assert event.note == "نسخه را فردا ارسال می‌کنم." and event.actor is None
