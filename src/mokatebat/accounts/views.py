@@ -19,7 +19,7 @@ from django_ratelimit.core import is_ratelimited
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import CitizenReplyForm
-from mokatebat.correspondence.models import Item, Response, Status
+from mokatebat.correspondence.models import InfoRequest, Item, Response, Status
 from mokatebat.correspondence.timeline import public_timeline
 from mokatebat.correspondence.workflow import WorkflowError, citizen_reply
 
@@ -123,7 +123,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
     items = list(items_of(citizen).select_related("agency").order_by("-submitted_at", "-id")[:MAX_LISTED])
     responses = Response.objects.filter(item__in=items_of(citizen)).select_related("item").order_by("-issued_at", "-id")
-    waiting = set(items_of(citizen).filter(info_requests__answered_at__isnull=True).values_list("public_id", flat=True))
+    # Through InfoRequest: a filter across the reverse relation would also match items never asked.
+    waiting = set(
+        InfoRequest.objects.filter(item__in=items_of(citizen), answered_at__isnull=True).values_list(
+            "item__public_id", flat=True
+        )
+    )
     context = {
         "citizen": citizen,
         "items": items,

@@ -13,8 +13,8 @@ from mokatebat.core.jalali import parse_jalali_date
 from mokatebat.organization.models import Organization, Unit
 
 from .forms import SubmitLetterForm
-from .uploads import check_upload
 from .models import Channel, Confidentiality, Kind, Priority, Resolution, Status, SubjectCategory
+from .uploads import check_upload
 
 
 class JalaliDateField(forms.CharField):

@@ -57,4 +57,5 @@ def sent_code(mobile: str) -> str:
 def sign_in(client: Client, identifier: str, mobile: str) -> None:
     assert request_code(client, identifier, mobile).status_code == 302
     response = client.post("/account/sign-in/code/", {"code": sent_code(mobile)})
-    assert response.status_code == 302 and response["Location"] == "/account/", response
+    assert response.status_code == 302, response
+    assert response["Location"] == "/account/"

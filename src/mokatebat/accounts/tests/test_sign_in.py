@@ -32,9 +32,11 @@ def test_asking_for_a_code_queues_one_sms_to_the_mobile_and_stores_only_a_hash(
     client: Client, citizen: RequesterDetails
 ) -> None:
     response = request_code(client, citizen.national_id, "۰۹۱۲ ۱۲۳ ۴۵۶۷")  # Persian digits and spaces
-    assert response.status_code == 302 and response["Location"] == "/account/sign-in/code/"
+    assert response.status_code == 302
+    assert response["Location"] == "/account/sign-in/code/"
     message = OutboxMessage.objects.get(template="account_sign_in_code")
-    assert message.mobile == citizen.mobile and message.item is None
+    assert message.mobile == citizen.mobile
+    assert message.item is None
     code = sent_code(citizen.mobile)
     challenge = SignInCode.objects.get()
     assert challenge.code_hash == code_digest(challenge.public_id, code)
@@ -123,7 +125,8 @@ def test_codes_per_client_address_are_rate_limited(client: Client) -> None:
     statuses = []
     for n in range(21):
         statuses.append(request_code(client, ids[n % 5], f"09120000{n:03d}").status_code)
-    assert statuses[:20] == [302] * 20 and statuses[20] == 429
+    assert statuses[:20] == [302] * 20
+    assert statuses[20] == 429
 
 
 def test_the_answer_is_the_same_whether_or_not_the_person_has_letters(

@@ -43,9 +43,11 @@ def test_operator_registers_a_callers_letter_with_channel_phone_and_the_caller_g
     assert (item.channel, item.created_by, item.agency) == (Channel.PHONE, operator, agency)
     assert item.requester.mobile == "09171112233"
     submitted = item.events.get(kind=EventKind.SUBMITTED)
-    assert submitted.actor == operator and submitted.data["channel"] == Channel.PHONE
+    assert submitted.actor == operator
+    assert submitted.data["channel"] == Channel.PHONE
     sms = OutboxMessage.objects.get(item=item)
-    assert sms.mobile == "09171112233" and item.tracking_code in sms.body
+    assert sms.mobile == "09171112233"
+    assert item.tracking_code in sms.body
     page = client.get(response["Location"]).content.decode()
     assert "کد رهگیری را برای تماس‌گیرنده بخوانید" in page
 
@@ -56,7 +58,8 @@ def test_a_double_submitted_call_form_makes_one_item(operator: User, agency: Org
     first = client.post("/staff/calls/letters/new/", form)
     second = client.post("/staff/calls/letters/new/", form)
     assert first["Location"] == second["Location"]
-    assert Item.objects.count() == 1 and OutboxMessage.objects.count() == 1
+    assert Item.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
 
 
 def test_the_operator_can_register_only_to_their_own_agency(
@@ -73,7 +76,8 @@ def test_bad_caller_details_get_persian_messages(operator: User, agency: Organiz
     response = signed_in(operator).post("/staff/calls/letters/new/", call_form(agency, "123", mobile="0912"))
     body = response.content.decode()
     assert response.status_code == 400
-    assert "کد ملی باید ۱۰ رقم و معتبر باشد" in body and "شماره تلفن همراه معتبر نیست" in body
+    assert "کد ملی باید ۱۰ رقم و معتبر باشد" in body
+    assert "شماره تلفن همراه معتبر نیست" in body
 
 
 def test_lookup_reads_out_the_public_timeline_and_is_logged(
@@ -84,7 +88,8 @@ def test_lookup_reads_out_the_public_timeline_and_is_logged(
     response = lookup(signed_in(operator), citizen.national_id, item.tracking_code)
     assert response.status_code == 200  # type: ignore[attr-defined]
     page = response.content.decode()  # type: ignore[attr-defined]
-    assert "در دبیرخانه ثبت شد" in page and item.subject in page
+    assert "در دبیرخانه ثبت شد" in page
+    assert item.subject in page
     log = CallLookup.objects.get()
     assert (log.operator, log.item, log.found, log.agency) == (operator, item, True, item.agency)
     assert log.national_id_hash == national_id_digest(citizen.national_id)

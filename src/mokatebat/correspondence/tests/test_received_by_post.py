@@ -58,7 +58,8 @@ def test_a_postal_letter_keeps_its_received_date_and_envelope_scan(clerk: User, 
         attachments=[SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")],
     )
     page = signed_in(clerk).get("/staff/received/new/").content.decode()
-    assert 'name="envelope_scan"' in page and 'value="post"' in page
+    assert 'name="envelope_scan"' in page
+    assert 'value="post"' in page
     response = signed_in(clerk).post("/staff/received/new/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     item = Item.objects.get()
