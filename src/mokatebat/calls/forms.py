@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.correspondence.forms import SubmitLetterForm
+from mokatebat.correspondence.forms import SubmitLetterForm, TrackForm
 from mokatebat.organization.models import Organization
 
 
@@ -21,3 +21,12 @@ class CallLetterForm(SubmitLetterForm):
         self.fields["mobile"].help_text = _(
             "کد رهگیری بلافاصله به این شماره پیامک می‌شود؛ شماره را برای تماس‌گیرنده بخوانید."
         )
+
+
+class CallLookupForm(TrackForm):
+    """National ID + tracking code, as the caller reads them out; the cursor starts in the first box."""
+
+    def __init__(self, *args: Any, autofocus: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if autofocus:  # not under a lookup result: the phone would scroll the result out of sight
+            self.fields["national_id"].widget.attrs["autofocus"] = True

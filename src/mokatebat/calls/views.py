@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import rate_limited_response
-from mokatebat.correspondence.forms import TrackForm, new_form_nonce
+from mokatebat.correspondence.forms import new_form_nonce
 from mokatebat.correspondence.models import Channel, Item
 from mokatebat.correspondence.timeline import public_timeline
 from mokatebat.organization.access import staff_required
@@ -24,7 +24,7 @@ from mokatebat.organization.models import Organization, User
 
 from . import workflow as cw
 from .auth import get_registered_call, require_operator
-from .forms import CallLetterForm
+from .forms import CallLetterForm, CallLookupForm
 
 LOOKUP_RATE_PER_OPERATOR = getattr(settings, "CALL_LOOKUP_RATE_PER_OPERATOR", "60/h")
 
@@ -41,7 +41,11 @@ def _operator(request: HttpRequest) -> tuple[User, list[Organization]]:
 def home(request: HttpRequest) -> HttpResponse:
     user, agencies = _operator(request)
     today = Item.objects.filter(created_by=user, channel=Channel.PHONE, submitted_at__date=timezone.localdate())
-    context = {"agencies": agencies, "form": TrackForm(), "today": today.select_related("agency").order_by("-id")[:20]}
+    context = {
+        "agencies": agencies,
+        "form": CallLookupForm(),
+        "today": today.select_related("agency").order_by("-id")[:20],
+    }
     return render(request, "calls/home.html", context)
 
 
@@ -93,7 +97,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         request, group="call-lookup", key=lambda _g, _r: str(user.pk), rate=LOOKUP_RATE_PER_OPERATOR, increment=True
     ):
         return rate_limited_response(request)
-    form = TrackForm(request.POST)
+    form = CallLookupForm(request.POST)
     if not form.is_valid():
         return render(request, "calls/lookup.html", {"form": form}, status=400)
     item, _log = cw.call_lookup(
@@ -104,5 +108,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
     if item is None:
         return render(request, "calls/lookup.html", {"form": form, "not_found": True}, status=404)
-    context = {"form": TrackForm(), "item": item, "timeline": public_timeline(item), "responses": item.responses.all()}
+    context = {
+        "form": CallLookupForm(autofocus=False),
+        "item": item,
+        "timeline": public_timeline(item),
+        "responses": item.responses.all(),
+    }
     return render(request, "calls/lookup.html", context)
