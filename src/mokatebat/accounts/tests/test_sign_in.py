@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -181,3 +181,25 @@ def test_a_citizen_session_is_not_a_staff_login(client: Client, citizen: Request
     sign_in(client, citizen.national_id, citizen.mobile)
     assert "_auth_user_id" not in client.session
     assert client.get("/staff/")["Location"].startswith("/staff/login/")
+
+
+def test_code_checks_per_client_address_are_rate_limited_across_codes(client: Client) -> None:
+    """Asking for fresh codes does not buy more guesses: 30 checks an hour per address."""
+    statuses = []
+    for seed in range(7):
+        request_code(client, generate_national_id(random.Random(200 + seed)), f"0912300000{seed}")
+        code = sent_code(f"0912300000{seed}")
+        for _attempt in range(MAX_ATTEMPTS):
+            response = client.post("/account/sign-in/code/", {"code": wrong(code)})
+            statuses.append(response.status_code)
+            if response.status_code == 302:  # this code is spent; ask for the next one
+                break
+    assert 429 not in statuses[:30]
+    assert statuses[30] == 429
+
+
+def test_sign_in_codes_are_never_deleted(client: Client, citizen: RequesterDetails) -> None:
+    request_code(client, citizen.national_id, citizen.mobile)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignInCode.objects.all().delete()
+    assert SignInCode.objects.count() == 1
