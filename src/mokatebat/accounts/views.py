@@ -39,6 +39,7 @@ from .workflow import CodeCheck, sign_in_code_check, sign_in_code_send
 
 # Each code costs an SMS (OWASP API4: SMS pumping): limits per mobile, per ID and per client.
 SEND_RATE_PER_MOBILE = getattr(settings, "CITIZEN_CODE_RATE_PER_MOBILE", "3/15m")
+SEND_RATE_PER_MOBILE_DAY = getattr(settings, "CITIZEN_CODE_RATE_PER_MOBILE_DAY", "10/d")
 SEND_RATE_PER_ID = getattr(settings, "CITIZEN_CODE_RATE_PER_ID", "5/h")
 SEND_RATE_PER_CLIENT = getattr(settings, "CITIZEN_CODE_RATE_PER_CLIENT", "20/h")
 CHECK_RATE_PER_CLIENT = getattr(settings, "CITIZEN_CODE_CHECK_RATE_PER_CLIENT", "30/h")
@@ -64,6 +65,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     checks = [("citizen-code-client", client_ip(request), SEND_RATE_PER_CLIENT)]
     if form.is_valid():
         checks.append(("citizen-code-mobile", form.cleaned_data["mobile"], SEND_RATE_PER_MOBILE))
+        checks.append(("citizen-code-mobile-day", form.cleaned_data["mobile"], SEND_RATE_PER_MOBILE_DAY))
         checks.append(("citizen-code-id", form.cleaned_data["identifier"], SEND_RATE_PER_ID))
     if _limited(request, checks):
         return rate_limited_response(request)

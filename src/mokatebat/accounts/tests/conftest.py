@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
@@ -20,6 +23,16 @@ COMPANY_MOBILE = "09177654321"
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     cache.clear()
+
+
+# Rate-limit windows have fixed edges; a test that counts requests stands still inside one window.
+STILL = datetime.datetime(2026, 1, 10, 8, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def time_stands_still() -> Iterator[None]:
+    with time_machine.travel(STILL, tick=False):
+        yield
 
 
 @pytest.fixture

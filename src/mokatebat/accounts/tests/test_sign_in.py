@@ -19,7 +19,7 @@ from mokatebat.correspondence.models import Item
 from mokatebat.correspondence.workflow import RequesterDetails
 from mokatebat.notifications.models import OutboxMessage
 
-from .conftest import request_code, sent_code, sign_in
+from .conftest import STILL, request_code, sent_code, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,7 @@ def test_five_wrong_codes_spend_the_code_even_for_the_right_one_after(
     assert client.get("/account/")["Location"] == "/account/sign-in/"
 
 
+@pytest.mark.usefixtures("time_stands_still")
 def test_codes_per_mobile_are_rate_limited(client: Client, citizen: RequesterDetails) -> None:
     for _attempt in range(3):
         assert request_code(client, citizen.national_id, citizen.mobile).status_code == 302
@@ -111,6 +112,17 @@ def test_codes_per_mobile_are_rate_limited(client: Client, citizen: RequesterDet
     assert OutboxMessage.objects.filter(template="account_sign_in_code").count() == 3
 
 
+def test_codes_per_mobile_are_capped_per_day(citizen: RequesterDetails) -> None:
+    start = STILL
+    statuses = []
+    for n in range(11):  # three every quarter hour stays under the short limit; the day's cap is ten
+        with time_machine.travel(start + datetime.timedelta(minutes=16 * (n // 3)), tick=False):
+            seed_id = generate_national_id(random.Random(300 + n))
+            statuses.append(request_code(Client(), seed_id, citizen.mobile, REMOTE_ADDR=f"10.9.0.{n}").status_code)
+    assert statuses == [302] * 10 + [429]
+
+
+@pytest.mark.usefixtures("time_stands_still")
 def test_codes_per_national_id_are_rate_limited(client: Client, citizen: RequesterDetails) -> None:
     mobiles = [f"0912000000{n}" for n in range(6)]
     statuses = [
@@ -120,6 +132,7 @@ def test_codes_per_national_id_are_rate_limited(client: Client, citizen: Request
     assert statuses == [302] * 5 + [429]
 
 
+@pytest.mark.usefixtures("time_stands_still")
 def test_codes_per_client_address_are_rate_limited(client: Client) -> None:
     ids = [generate_national_id(random.Random(seed)) for seed in range(100, 105)]
     statuses = []
@@ -183,6 +196,7 @@ def test_a_citizen_session_is_not_a_staff_login(client: Client, citizen: Request
     assert client.get("/staff/")["Location"].startswith("/staff/login/")
 
 
+@pytest.mark.usefixtures("time_stands_still")
 def test_code_checks_per_client_address_are_rate_limited_across_codes(client: Client) -> None:
     """Asking for fresh codes does not buy more guesses: 30 checks an hour per address."""
     statuses = []
