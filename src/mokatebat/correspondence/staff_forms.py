@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from mokatebat.organization.models import Organization, Unit
 
 from .forms import SubmitLetterForm
 from .models import Channel, Confidentiality, Kind, Priority, Resolution, Status, SubjectCategory
+from .uploads import check_upload
 
 
 class JalaliDateField(forms.CharField):
@@ -169,12 +171,27 @@ class ReceivedLetterForm(SubmitLetterForm):
         widget=forms.RadioSelect,
     )
     received_on = JalaliDateField(label=_("تاریخ دریافت"), required=False, help_text=_("اگر خالی بماند، امروز"))
+    # R14 post: the envelope (postmark, sender's address) is kept as evidence of when and how it came.
+    envelope_scan = forms.FileField(
+        label=_("تصویر پاکت نامه (نامه‌های پستی)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        help_text=_("با مهر اداره پست؛ PDF، JPG یا PNG"),
+    )
 
     def __init__(self, *args: Any, agency_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agency_field = self.fields["agency"]
         agency_field.queryset = Organization.objects.filter(pk__in=agency_ids)  # type: ignore[attr-defined]
         self.fields["attachments"].label = _("تصویر نامه و پیوست‌ها")
+
+    def clean_envelope_scan(self) -> Any:
+        upload = self.cleaned_data.get("envelope_scan")
+        if upload:
+            checked = check_upload(upload)
+            # Attached with the letter's files, named so that staff can tell the envelope apart.
+            self.checked_uploads.append(dataclasses.replace(checked, safe_name=f"{_('پاکت')}-{checked.safe_name}"))
+        return upload
 
 
 class BundleAnswerForm(PersianForm):

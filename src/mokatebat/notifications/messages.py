@@ -81,4 +81,10 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "tracking_code",
         "resolution",
     ),
+    # Citizen account and contact centre (R12, R14).
+    "account_sign_in_code": _template(
+        _("کد ورود شما به سامانه مکاتبات: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),
+        "code",
+        "minutes",
+    ),
 }

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "mokatebat.citizens",
     "mokatebat.correspondence",
     "mokatebat.counters",
+    "mokatebat.accounts",
+    "mokatebat.calls",
     "mokatebat.notifications",
 ]
 

@@ -25,7 +25,11 @@ PUBLIC = {
     "manifest",
     "service-worker",
     "offline",
+    "account-sign-in",  # the citizen's sign-in (R12)
+    "account-code",
 }
+# Citizen pages: the sign-in is an SMS code to the citizen's mobile, not a staff login.
+CITIZEN_ONLY = {"account-home", "account-item", "account-item-reply", "account-response-pdf", "account-sign-out"}
 
 
 def named_patterns() -> list[URLPattern]:
@@ -55,7 +59,8 @@ def test_non_public_views_send_anonymous_visitors_to_login(pattern: URLPattern) 
 
     assert response.status_code in {302, 403, 404, 405}
     if response.status_code == 302:
-        assert response["Location"].startswith(reverse("staff-login"))
+        login = "account-sign-in" if pattern.name in CITIZEN_ONLY else "staff-login"
+        assert response["Location"].startswith(reverse(login))
 
 
 @pytest.mark.django_db
