@@ -13,10 +13,20 @@ from django.utils.translation import gettext_lazy as _
 class SmsTemplate:
     text: Promise
     variables: frozenset[str]
+    # One-time codes: the worker blanks the stored text once the message is out of its hands.
+    secret: bool = False
 
 
-def _template(text: Promise, *variables: str) -> SmsTemplate:
-    return SmsTemplate(text=text, variables=frozenset(variables))
+def _template(text: Promise, *variables: str, secret: bool = False) -> SmsTemplate:
+    return SmsTemplate(text=text, variables=frozenset(variables), secret=secret)
+
+
+def is_secret(template: str) -> bool:
+    found = SMS_TEMPLATES.get(template)
+    return found is not None and found.secret
+
+
+SECRET_REMOVED = "[one-time code removed after sending]"  # noqa: S105 - a placeholder, not a secret
 
 
 SMS_TEMPLATES: dict[str, SmsTemplate] = {
@@ -86,5 +96,6 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         _("کد ورود شما به سامانه مکاتبات: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),
         "code",
         "minutes",
+        secret=True,
     ),
 }

@@ -37,6 +37,7 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .messages import SECRET_REMOVED, is_secret
 from .models import OutboxMessage, OutboxMessageQuerySet, SmsState
 from .providers import PermanentSendError, Provider, TemporarySendError, get_provider
 
@@ -178,7 +179,13 @@ def _record_temporary_failure(message: OutboxMessage, reason: str, retry_after: 
     return _record(message, SmsState.TEMPORARY_FAILURE, next_attempt_at=next_attempt_at, last_error=reason[:200])
 
 
+# Once here, the text is no longer needed for a retry.
+FINAL_STATES = frozenset({SmsState.SENT, SmsState.PERMANENT_FAILURE, SmsState.TECHNICAL_FAILURE})
+
+
 def _record(message: OutboxMessage, state: SmsState, **fields: object) -> SmsState | None:
+    if state in FINAL_STATES and is_secret(message.template):
+        fields["body"] = SECRET_REMOVED  # a one-time code must not outlive its delivery in the database
     updated = _still_ours(message).update(state=state, lease_expires_at=None, updated_at=timezone.now(), **fields)
     if not updated:
         logger.warning(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mokatebat.notifications import worker
 from mokatebat.notifications.models import OutboxMessage, SmsState
+from mokatebat.notifications.outbox import queue_sms
 from mokatebat.notifications.providers import SendResult
 
 from .fake_gateway import BAD_REQUEST, HANG, OK, SERVER_ERROR, rate_limited
@@ -261,3 +262,19 @@ def test_run_worker_once_sends_what_is_due_and_exits(queue_message, settings):
 
     message = _fresh(message)
     assert (message.state, message.provider) == (SmsState.SENT, "console")
+
+
+def test_a_one_time_code_is_sent_and_then_gone_from_the_database(http_sms):
+    with transaction.atomic():
+        message = queue_sms(
+            dedup_key="sign-in-code-test",
+            template="account_sign_in_code",
+            mobile="09121234567",
+            context={"code": "482913", "minutes": "5"},
+        )
+
+    assert worker.run_once() == 1
+
+    assert "482913" in str(http_sms.requests[-1].payload), "the citizen still receives the code"
+    assert _fresh(message).state == SmsState.SENT
+    assert not OutboxMessage.objects.filter(body__contains="482913").exists()
