@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mokatebat.correspondence",
     "mokatebat.counters",
     "mokatebat.notifications",
+    "mokatebat.services",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,10 @@ PUBLIC = {
     "manifest",
     "service-worker",
     "offline",
+    "service-catalogue",  # the published catalogue (R5)
+    "service-card",
+    "service-request",
+    "service-receipt",  # checked against the browser's session instead
 }
 
 
