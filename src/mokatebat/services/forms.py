@@ -175,7 +175,6 @@ class FieldSpecForm(PersianForm):
         super().__init__(*args, **kwargs)
         choices = [("", _("همیشه نمایش داده شود"))] + [(spec["key"], spec["label"]) for spec in earlier]
         self.fields["show_if_field"].choices = choices  # type: ignore[attr-defined]
-        self.fields["max_mb"].max_value = max_upload_mb()  # type: ignore[attr-defined]
         self.fields["max_mb"].help_text = _("حداکثر %(max)s مگابایت.") % {"max": screen_digits(max_upload_mb())}
 
     def clean(self) -> dict[str, Any]:
@@ -185,6 +184,8 @@ class FieldSpecForm(PersianForm):
         if data.get("type") == FieldType.FILE:
             if not data.get("max_mb") and "max_mb" not in self.errors:
                 self.add_error("max_mb", _("حداکثر حجم پرونده را بنویسید."))
+            elif (data.get("max_mb") or 0) > max_upload_mb():
+                self.add_error("max_mb", self.fields["max_mb"].help_text)
             if not data.get("file_types"):
                 self.add_error("file_types", _("دست‌کم یک نوع پرونده را انتخاب کنید."))
         if data.get("show_if_field") and not data.get("show_if_value"):

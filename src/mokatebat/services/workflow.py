@@ -231,7 +231,7 @@ def service_outcome_issue(
     _require(bool(text), _("متن سند یا تصمیم را بنویسید."))
     with transaction.atomic():
         locked = (
-            ServiceRequest.objects.select_for_update()
+            ServiceRequest.objects.select_for_update(of=("self",))
             .select_related("item", "card_version__responsible_unit")
             .get(pk=service_request.pk)
         )
