@@ -43,7 +43,8 @@ def test_the_owner_adds_fields_of_each_kind(empty_service: Service, owner: User)
     assert [s["key"] for s in specs] == ["f1", "f2", "f3", "f4"]
     assert specs[1]["options"] == ["مالی", "رفتاری", "درمانی"]
     assert specs[2]["show_if"] == {"field": "f2", "value": "مالی"}
-    assert specs[3]["max_mb"] == 3 and specs[3]["file_types"] == ["pdf", "jpg"]
+    assert specs[3]["max_mb"] == 3
+    assert specs[3]["file_types"] == ["pdf", "jpg"]
 
 
 @pytest.mark.parametrize(
@@ -106,7 +107,8 @@ def test_publishing_freezes_the_draft_as_a_new_version(empty_service: Service, o
     assert [s["label"] for s in first.fields] == ["نام واحد درمانی"]
     assert [s["label"] for s in second.fields] == ["نام واحد درمانی", "شرح شکایت"]
     empty_service.refresh_from_db()
-    assert empty_service.form_version == second and second.published_by == owner
+    assert empty_service.form_version == second
+    assert second.published_by == owner
     first.fields = []
     with pytest.raises(RuntimeError):
         first.save()

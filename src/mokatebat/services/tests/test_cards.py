@@ -47,11 +47,14 @@ def test_an_owner_creates_a_service_with_every_card_field(agency: Organization, 
     service = Service.objects.get(code="insurance-record")
     assert page["Location"] == reverse("staff-service-form", args=[service.public_id])
     card = service.current_version
-    assert card is not None and card == service.published_version and card.number == 1
+    assert card is not None
+    assert card == service.published_version
+    assert card.number == 1
     assert card.steps == ["ثبت درخواست", "بررسی سوابق", "صدور گواهی"]
     assert card.laws == [{"title": "قانون تأمین اجتماعی", "url": "https://example.ir/law/1"}]
     assert card.faq == [{"question": "گواهی چقدر اعتبار دارد؟", "answer": "سه ماه"}]
-    assert card.channels == ["online", "counter_office"] and card.responsible_unit == unit
+    assert card.channels == ["online", "counter_office"]
+    assert card.responsible_unit == unit
     assert card.created_by == owner
 
 
@@ -83,7 +86,9 @@ def test_every_save_is_a_new_version_and_the_old_ones_stay(service: Service, own
     titles = list(service.card_versions.order_by("number").values_list("number", "title"))
     assert titles == [(1, CARD["title"]), (2, "عنوان تازه"), (3, "عنوان تازه‌تر")]
     history = client.get(reverse("staff-service", args=[service.public_id])).content.decode()
-    assert "عنوان تازه‌تر" in history and CARD["title"] in history and "مریم جعفری" in history
+    assert "عنوان تازه‌تر" in history
+    assert CARD["title"] in history
+    assert "مریم جعفری" in history
 
 
 def test_a_version_cannot_be_changed_in_place(service: Service) -> None:
@@ -99,7 +104,8 @@ def test_the_public_sees_the_newest_published_version_not_a_later_draft(service:
     sw.card_save(service=service, card={**CARD, "title": "پیش‌نویس", "is_published": False}, actor=owner)
 
     page = Client().get(reverse("service-card", args=["moh", service.code])).content.decode()
-    assert "نسخه منتشرشده دوم" in page and "پیش‌نویس" not in page
+    assert "نسخه منتشرشده دوم" in page
+    assert "پیش‌نویس" not in page
 
 
 def test_the_card_page_shows_every_field_of_the_directive(service: Service) -> None:

@@ -41,8 +41,10 @@ def deliver(user: User, item: Item, **data: str) -> object:
 def test_the_staff_item_page_shows_the_service_and_its_answers(item: Item, unit_staff: User) -> None:
     page = signed_in(unit_staff).get(reverse("staff-item", args=[item.public_id])).content.decode()
 
-    assert "درخواست خدمت" in page and "صدور مجوز تأسیس مطب" in page
-    assert "مطب دکتر رضایی" in page and "۱۳۹۸/۰۶/۳۱" in page
+    assert "درخواست خدمت" in page
+    assert "صدور مجوز تأسیس مطب" in page
+    assert "مطب دکتر رضایی" in page
+    assert "۱۳۹۸/۰۶/۳۱" in page
     attachment = item.attachments.get()
     assert reverse("staff-attachment", args=[item.public_id, attachment.public_id]) in page
     assert reverse("staff-service-deliver", args=[item.public_id]) in page
@@ -63,8 +65,10 @@ def test_the_unit_issues_a_document_the_citizen_downloads(item: Item, unit_staff
 
     response = Response.objects.get(item=item)
     request = ServiceRequest.objects.get(item=item)
-    assert request.outcome == response and request.outcome_kind == "document"
-    assert "<strong>پروانه تأسیس مطب</strong>" in response.body and response.content_sha256
+    assert request.outcome == response
+    assert request.outcome_kind == "document"
+    assert "<strong>پروانه تأسیس مطب</strong>" in response.body
+    assert response.content_sha256
     assert response.unit_name == "اداره کل نظارت بر درمان"
     item.refresh_from_db()
     assert item.status == Status.ANSWERED
@@ -75,7 +79,8 @@ def test_the_unit_issues_a_document_the_citizen_downloads(item: Item, unit_staff
     pdf_url = reverse("response-pdf", args=[item.public_id, response.public_id])
     assert pdf_url in track
     pdf = citizen_client.get(pdf_url)
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert Client().get(pdf_url).status_code == 404
     verify = Client().get(reverse("verify-response", args=[response.verification_code]))
@@ -87,7 +92,8 @@ def test_a_decision_is_delivered_as_text(item: Item, clerk: User) -> None:
 
     request = ServiceRequest.objects.get(item=item)
     assert request.outcome_kind == "decision"
-    assert request.outcome is not None and request.outcome.body == "<p>درخواست به دلیل نقص مدارک رد شد.</p>"
+    assert request.outcome is not None
+    assert request.outcome.body == "<p>درخواست به دلیل نقص مدارک رد شد.</p>"
 
 
 def test_an_outcome_is_issued_once(item: Item, unit_staff: User) -> None:
@@ -119,5 +125,6 @@ def test_a_letter_has_no_service_section(submit: object, clerk: User) -> None:
     letter = submit()  # type: ignore[operator]
     page = signed_in(clerk).get(reverse("staff-item", args=[letter.public_id]))
 
-    assert page.status_code == 200 and "صدور سند/تصمیم" not in page.content.decode()
+    assert page.status_code == 200
+    assert "صدور سند/تصمیم" not in page.content.decode()
     assert deliver(clerk, letter).status_code == 404  # type: ignore[attr-defined]

@@ -49,7 +49,8 @@ def test_a_complete_request_becomes_an_item_with_its_answers_routed_to_the_unit(
     item = Item.objects.get()
     request = ServiceRequest.objects.get(item=item)
     assert page["Location"] == reverse("service-receipt", args=[item.public_id])
-    assert item.kind == "request" and item.agency == service.agency
+    assert item.kind == "request"
+    assert item.agency == service.agency
     assert request.card_version == service.published_version
     assert request.form_version == service.form_version
     saved = request.answers
@@ -64,7 +65,8 @@ def test_a_complete_request_becomes_an_item_with_its_answers_routed_to_the_unit(
     assert saved["f11"] == {"name": "parvaneh.pdf", "attachment": str(attachment.public_id)}
     assert item.requester.mobile == "09121234567"
     # Routed: registered and referred to the service's responsible unit, the citizen told by SMS.
-    assert item.status == Status.REFERRED and item.registration_number
+    assert item.status == Status.REFERRED
+    assert item.registration_number
     referral = Referral.objects.get(item=item)
     assert referral.unit == service.published_version.responsible_unit
     templates = list(OutboxMessage.objects.filter(item=item).order_by("pk").values_list("template", flat=True))
@@ -92,7 +94,8 @@ def test_without_a_responsible_unit_the_request_waits_in_the_secretariat(
     post(Client(), service, answers(doctor_id, applicant_id))
 
     item = Item.objects.get()
-    assert item.status == Status.SUBMITTED and not item.referrals.exists()
+    assert item.status == Status.SUBMITTED
+    assert not item.referrals.exists()
 
 
 def test_a_double_submit_makes_one_item(service: Service, doctor_id: str, applicant_id: str) -> None:
@@ -102,7 +105,8 @@ def test_a_double_submit_makes_one_item(service: Service, doctor_id: str, applic
     second = post(client, service, {**data, "f11": pdf_file()})
 
     assert first["Location"] == second["Location"]
-    assert Item.objects.count() == 1 and ServiceRequest.objects.count() == 1
+    assert Item.objects.count() == 1
+    assert ServiceRequest.objects.count() == 1
 
 
 def test_a_shown_conditional_field_is_required(service: Service, doctor_id: str, applicant_id: str) -> None:
@@ -201,7 +205,8 @@ def test_a_kept_document_of_another_form_is_not_accepted(service: Service, docto
 
     page = post(client, service, data)
 
-    assert page.status_code == 400 and "f11" in page.context["form"].errors
+    assert page.status_code == 400
+    assert "f11" in page.context["form"].errors
 
 
 def test_a_request_keeps_the_form_version_it_was_filled_with(
