@@ -17,6 +17,7 @@ from .formspec import FILE_TYPE_CHOICES, max_upload_mb
 from .models import FieldType, OutcomeKind, ServiceCardVersion, ServiceChannel
 
 SEPARATOR = "|"
+CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
 
 
 def _lines(text: str) -> list[str]:
@@ -82,8 +83,10 @@ class CardForm(PersianForm):
     channels = forms.MultipleChoiceField(
         label=_("روش‌های ارائه"), choices=ServiceChannel.choices, widget=forms.CheckboxSelectMultiple
     )
-    appointment_required = forms.BooleanField(label=_("برای این خدمت نوبت حضوری لازم است"), required=False)
-    is_published = forms.BooleanField(label=_("در فهرست عمومی خدمات منتشر شود"), required=False)
+    appointment_required = forms.BooleanField(
+        label=_("برای این خدمت نوبت حضوری لازم است"), required=False, widget=CHECKBOX
+    )
+    is_published = forms.BooleanField(label=_("در فهرست عمومی خدمات منتشر شود"), required=False, widget=CHECKBOX)
 
     def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,7 +156,7 @@ class FieldSpecForm(PersianForm):
     label = forms.CharField(label=_("عنوان فیلد"), max_length=200)
     type = forms.ChoiceField(label=_("نوع"), choices=FieldType.choices)
     help_text = forms.CharField(label=_("راهنما (اختیاری)"), max_length=300, required=False)
-    required = forms.BooleanField(label=_("پر کردن الزامی است"), required=False, initial=True)
+    required = forms.BooleanField(label=_("پر کردن الزامی است"), required=False, initial=True, widget=CHECKBOX)
     options = forms.CharField(
         label=_("گزینه‌ها (برای «انتخاب از فهرست»)"),
         widget=forms.Textarea(attrs={"rows": 3}),

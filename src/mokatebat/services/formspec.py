@@ -116,7 +116,13 @@ def _choice_field(spec: dict[str, Any], **common: Any) -> forms.Field:
 
 
 def _file_field(spec: dict[str, Any], **common: Any) -> forms.Field:
-    return SpecFileField(max_mb=spec.get("max_mb") or 2, file_types=spec.get("file_types") or [], **common)
+    field = SpecFileField(max_mb=spec.get("max_mb") or 2, file_types=spec.get("file_types") or [], **common)
+    limits = _("%(kinds)s، حداکثر %(max)s مگابایت.") % {
+        "kinds": "، ".join(kind.upper() for kind in field.file_types),
+        "max": screen_digits(field.max_mb),
+    }
+    field.help_text = f"{common['help_text']} {limits}".strip()
+    return field
 
 
 _BUILDERS: dict[str, Callable[..., forms.Field]] = {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mokatebat.core.i18n import screen_digits
 from mokatebat.core.persian import search_key
 from mokatebat.correspondence.forms import new_form_nonce
 from mokatebat.correspondence.views import RECEIPTS_SESSION_KEY, TRACKED_SESSION_KEY, _get_item_for_session, _remember
@@ -177,7 +178,7 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = CardForm(request.POST or None, agency=service.agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         version = sw.card_save(service=service, card=form.cleaned_data, actor=user)
-        messages.success(request, _("نسخه %(number)s شناسنامه ذخیره شد.") % {"number": version.number})
+        messages.success(request, _("نسخه %(number)s شناسنامه ذخیره شد.") % {"number": screen_digits(version.number)})
         return redirect("staff-service", public_id=service.public_id)
     context = {"form": form, "agency": service.agency, "service": service}
     return render(request, "services/staff/card_edit.html", context, status=400 if form.errors else 200)
@@ -251,7 +252,7 @@ def staff_form_publish(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("نسخه %(number)s فرم منتشر شد.") % {"number": version.number})
+        messages.success(request, _("نسخه %(number)s فرم منتشر شد.") % {"number": screen_digits(version.number)})
     return redirect("staff-service-form", public_id=service.public_id)
 
 
