@@ -232,6 +232,8 @@ class FieldSpecForm(PersianForm):
 class OutcomeForm(PersianForm):
     """«صدور سند/تصمیم»: what the citizen receives at the end of the service."""
 
+    PREFIX = "outcome"  # the item page has other steps with a «text» field
+
     kind = forms.ChoiceField(label=_("نوع خروجی"), choices=OutcomeKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(
         label=_("عنوان سند"), max_length=200, required=False, help_text=_("مثلاً «پروانه تأسیس مطب»")

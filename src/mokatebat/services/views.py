@@ -264,7 +264,7 @@ def staff_deliver(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     service_request = get_service_request_for_user(user, public_id)
     if not can_deliver(user, service_request.item):
         raise PermissionDenied
-    form = OutcomeForm(request.POST)
+    form = OutcomeForm(request.POST, prefix=OutcomeForm.PREFIX)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -59,7 +59,9 @@ def service_request_panel(context: template.Context, item: Item) -> dict[str, An
         "item": item,
         "service_request": service_request,
         "rows": answer_rows(specs, service_request.answers),
-        "outcome_form": OutcomeForm(initial={"kind": "document", "title": service_request.card_version.title})
+        "outcome_form": OutcomeForm(
+            prefix=OutcomeForm.PREFIX, initial={"kind": "document", "title": service_request.card_version.title}
+        )
         if deliverable
         else None,
         "csrf_token": context.get("csrf_token"),

@@ -92,7 +92,14 @@ def build_service_as_owner(page: Page, base: str, owner: User, unit: Unit) -> No
 
 
 def test_owner_builds_a_service_and_a_citizen_requests_it_on_a_phone(
-    live_server: Any, desktop_page: Page, phone_page: Page, owner: User, unit: Unit, applicant_id: str, tmp_path: Path
+    live_server: Any,
+    desktop_page: Page,
+    phone_page: Page,
+    owner: User,
+    unit: Unit,
+    unit_staff: User,
+    applicant_id: str,
+    tmp_path: Path,
 ) -> None:
     base = live_server.url
     build_service_as_owner(desktop_page, base, owner, unit)
@@ -146,6 +153,25 @@ def test_owner_builds_a_service_and_a_citizen_requests_it_on_a_phone(
     assert request.answers["f3"] == "قلب و عروق"
     assert request.answers["f4"]["name"] == "parvaneh.pdf"
     assert item.status == Status.REFERRED
+
+    # The unit issues the licence on the staff item page; the citizen downloads it on the phone.
+    desktop_page.context.clear_cookies()
+    sign_in(desktop_page, base, unit_staff, f"/staff/items/{item.public_id}/")
+    expect(desktop_page.locator("#service-heading")).to_contain_text("صدور مجوز تأسیس مطب")
+    expect(desktop_page.locator(".answers")).to_contain_text("قلب و عروق")
+    desktop_page.locator("summary", has_text="صدور سند/تصمیم").click()
+    desktop_page.locator("#id_outcome-text").fill("پروانه تأسیس مطب تخصصی قلب و عروق به نام متقاضی صادر شد.")
+    assert_accessible(desktop_page, "staff item with service request")
+    screenshot(desktop_page, "services-staff-item-desktop")
+    desktop_page.get_by_role("button", name="صدور و اطلاع به متقاضی").click()
+    expect(desktop_page.locator(".alert-success").first).to_contain_text("سند/تصمیم صادر شد")
+    phone.get_by_role("link", name="مشاهده وضعیت").click()
+    expect(phone.locator(".response-letter")).to_contain_text("پروانه تأسیس مطب")
+    assert_accessible(phone, "tracking page with the issued document (phone)")
+    screenshot(phone, "services-track-phone")
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name=re.compile("PDF")).click()
+    assert download.value.suggested_filename.endswith(".pdf")
 
     # The same public pages at desktop width.
     desktop_page.goto(f"{base}/services/")

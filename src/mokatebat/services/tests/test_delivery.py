@@ -35,6 +35,7 @@ def deliver(user: User, item: Item, **data: str) -> object:
         "text": "پروانه تأسیس مطب به نام متقاضی صادر شد.\nاعتبار: ۵ سال",
     }
     form.update(data)
+    form = {f"outcome-{name}": value for name, value in form.items()}
     return signed_in(user).post(reverse("staff-service-deliver", args=[item.public_id]), form)
 
 
