@@ -142,10 +142,10 @@ _BUILDERS: dict[str, Callable[..., forms.Field]] = {
 
 
 def build_field(spec: dict[str, Any]) -> forms.Field:
-    """The Django field for one spec, with messages that name it. Conditional fields are optional
-    here; the form's ``clean`` requires them when they are shown."""
+    """The Django field for one spec, with messages that name it."""
     label = str(spec["label"])
-    required = bool(spec.get("required")) and not spec.get("show_if")
+    # A conditional field keeps its "required" (and its asterisk); ``clean`` drops the error when hidden.
+    required = bool(spec.get("required"))
     builder = _BUILDERS.get(spec["type"])
     if builder is None:
         raise ValueError(f"unknown field type {spec['type']!r}")
@@ -197,10 +197,6 @@ class ServiceRequestFormBase(PersianForm):
                 continue
             if spec["type"] == FieldType.FILE:
                 self._clean_document(spec, data)
-            elif (
-                spec.get("required") and spec.get("show_if") and data.get(key) in (None, "") and key not in self.errors
-            ):
-                self.add_error(key, self.fields[key].error_messages["required"])
         self._clean_requester(data)
         return data
 

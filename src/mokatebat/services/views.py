@@ -184,6 +184,16 @@ def staff_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "services/staff/card_edit.html", context, status=400 if form.errors else 200)
 
 
+@staff_required
+@require_POST
+def staff_withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _staff(request)
+    service = get_service_for_owner(user, public_id)
+    sw.service_withdraw(service=service, actor=user)
+    messages.success(request, _("خدمت از فهرست عمومی برداشته شد؛ با ذخیره نسخه منتشرشده دوباره نمایش داده می‌شود."))
+    return redirect("staff-service", public_id=service.public_id)
+
+
 @never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])

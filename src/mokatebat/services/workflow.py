@@ -85,6 +85,16 @@ def card_save(*, service: Service, card: dict[str, Any], actor: User) -> Service
     return version
 
 
+def service_withdraw(*, service: Service, actor: User) -> Service:
+    """Take the service out of the public catalogue; saving a published version brings it back.
+    Its versions and requests stay as they were."""
+    with transaction.atomic():
+        service = _locked(service)
+        service.published_version = None
+        service.save(update_fields=["published_version"])
+    return service
+
+
 def _next_key(fields: Sequence[dict[str, Any]]) -> str:
     numbers = [int(spec["key"][1:]) for spec in fields]
     return f"f{max(numbers, default=0) + 1}"
@@ -262,4 +272,5 @@ __all__ = [
     "service_create",
     "service_outcome_issue",
     "service_request_submit",
+    "service_withdraw",
 ]

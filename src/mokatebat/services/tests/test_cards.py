@@ -162,3 +162,26 @@ def test_owners_of_another_agency_and_other_roles_cannot_edit(
         assert client.post(reverse("staff-service-form-publish", args=[service.public_id])).status_code == 404
     assert signed_in(clerk).get(reverse("staff-service-new")).status_code == 403
     assert [s.pk for s in signed_in(outsider).get(reverse("staff-services")).context["services"]] == []
+
+
+def test_a_withdrawn_service_leaves_the_catalogue_and_a_published_save_brings_it_back(
+    service: Service, owner: User
+) -> None:
+    card_url = reverse("service-card", args=["moh", service.code])
+    signed_in(owner).post(reverse("staff-service-withdraw", args=[service.public_id]))
+
+    assert Client().get(card_url).status_code == 404
+    assert service.card_versions.count() == 1
+    sw.card_save(service=service, card=CARD, actor=owner)
+    assert Client().get(card_url).status_code == 200
+
+
+def test_the_catalogue_does_not_query_per_service(
+    agency: Organization, owner: User, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(6):
+        build_service(agency, owner, None, code=f"service-{number}")
+
+    with django_assert_max_num_queries(4):
+        page = Client().get(reverse("service-catalogue"), {"agency": "moh"})
+    assert len(page.context["services"]) == 6
