@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from mokatebat.organization.models import Organization, Role, Unit, User
 from mokatebat.services import workflow as sw
-from mokatebat.services.models import Service, ServiceCardVersion
+from mokatebat.services.models import FormVersion, Service, ServiceCardVersion
 
 from .conftest import CARD, build_service, member, signed_in
 
@@ -185,3 +186,15 @@ def test_the_catalogue_does_not_query_per_service(
     with django_assert_max_num_queries(4):
         page = Client().get(reverse("service-catalogue"), {"agency": "moh"})
     assert len(page.context["services"]) == 6
+
+
+def test_the_database_refuses_to_change_or_delete_a_version(service: Service, owner: User) -> None:
+    sw.card_save(service=service, card=CARD, actor=owner)  # version 1 is no longer pointed at
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ServiceCardVersion.objects.filter(service=service).update(title="دست‌کاری")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ServiceCardVersion.objects.filter(service=service, number=1).delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        FormVersion.objects.filter(service=service).update(fields=[])
+    assert service.card_versions.count() == 2
