@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/services/<uuid:public_id>/edit/", views.staff_edit, name="staff-service-edit"),
     path("staff/services/<uuid:public_id>/withdraw/", views.staff_withdraw, name="staff-service-withdraw"),
     path("staff/services/<uuid:public_id>/form/", views.staff_form, name="staff-service-form"),
+    path("staff/services/<uuid:public_id>/form/preview/", views.staff_form_preview, name="staff-service-form-preview"),
     path("staff/services/<uuid:public_id>/form/publish/", views.staff_form_publish, name="staff-service-form-publish"),
     path("staff/services/<uuid:public_id>/form/<slug:key>/", views.staff_field_edit, name="staff-service-field"),
     path(

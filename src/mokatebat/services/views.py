@@ -95,7 +95,8 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
     service = get_published_service(agency_code, code)
     if request.method != "POST":
         form = _request_form(service)
-        return render(request, "services/request_new.html", {"service": service, "form": form})
+        context = {"service": service, "card": service.published_version, "form": form}
+        return render(request, "services/request_new.html", context)
     form = _request_form(service, request)
     if form.is_valid():
         item, _created = sw.service_request_submit(
@@ -110,7 +111,8 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
         _remember(request, TRACKED_SESSION_KEY, item)
         return redirect("service-receipt", public_id=item.public_id)
     form.remember_uploads()
-    return render(request, "services/request_new.html", {"service": service, "form": form}, status=400)
+    context = {"service": service, "card": service.published_version, "form": form}
+    return render(request, "services/request_new.html", context, status=400)
 
 
 @never_cache
@@ -250,6 +252,16 @@ def staff_field_change(request: HttpRequest, public_id: uuid.UUID, key: str) -> 
     except WorkflowError as error:
         messages.error(request, error.message)
     return redirect("staff-service-form", public_id=service.public_id)
+
+
+@staff_required
+@require_GET
+def staff_form_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The draft form as the citizen will see it, before it is published."""
+    service = get_service_for_owner(_staff(request), public_id)
+    form = request_form_class(service.form_draft)(initial={"requester_kind": "natural"})
+    context = {"service": service, "card": service.current_version, "form": form, "preview": True}
+    return render(request, "services/request_new.html", context)
 
 
 @staff_required

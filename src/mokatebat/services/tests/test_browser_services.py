@@ -85,6 +85,12 @@ def build_service_as_owner(page: Page, base: str, owner: User, unit: Unit) -> No
     add_field(page, "نوع مطب", "choice", options="عمومی\nتخصصی")
     add_field(page, "رشته تخصصی", "text", show_if=("نوع مطب", "تخصصی"))
     add_field(page, "پروانه اشتغال", "file", types=("pdf",))
+    expect(page.locator("#id_options")).to_be_hidden()  # settings of other field types fold away
+    page.get_by_role("link", name="پیش‌نمایش").click()
+    expect(page.get_by_label("رشته تخصصی")).to_be_hidden()
+    assert_accessible(page, "form preview")
+    screenshot(page, "services-form-preview-desktop")
+    page.go_back()
     page.get_by_role("button", name="انتشار فرم").click()
     expect(page.locator(".alert-success")).to_contain_text("فرم منتشر شد")
     assert_accessible(page, "form builder")

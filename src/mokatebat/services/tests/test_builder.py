@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from mokatebat.organization.models import Organization, User
+from mokatebat.organization.models import Organization, Role, User
 from mokatebat.services import workflow as sw
 from mokatebat.services.models import FormVersion, Service
 
-from .conftest import CARD, signed_in
+from .conftest import CARD, member, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,18 @@ def test_an_empty_form_is_not_published(empty_service: Service, owner: User) -> 
     signed_in(owner).post(reverse("staff-service-form-publish", args=[empty_service.public_id]))
 
     assert not FormVersion.objects.exists()
+
+
+def test_the_owner_previews_the_draft_before_publishing(
+    empty_service: Service, owner: User, other_agency: Organization
+) -> None:
+    client = signed_in(owner)
+    add(client, empty_service, label="نام واحد درمانی", type="text")
+    preview_url = reverse("staff-service-form-preview", args=[empty_service.public_id])
+
+    page = client.get(preview_url).content.decode()
+    assert "نام واحد درمانی" in page
+    assert "ثبت درخواست و دریافت کد رهگیری" not in page
+    assert not FormVersion.objects.exists()
+    outsider = member("outsider", other_agency, Role.SERVICE_OWNER)
+    assert signed_in(outsider).get(preview_url).status_code == 404
