@@ -165,7 +165,8 @@ def build_field(spec: dict[str, Any]) -> forms.Field:
 class ServiceRequestFormBase(PersianForm):
     """The citizen's request: the service's own fields (added by ``request_form_class``) + requester."""
 
-    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Short enough that "service:<nonce>" fits the item's 64-character idempotency key.
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=48)
     specs: list[dict[str, Any]] = []
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -228,7 +229,7 @@ class ServiceRequestFormBase(PersianForm):
 
     def remember_uploads(self) -> None:
         """After a failed submit, keep the documents that passed their checks for the next try."""
-        nonce = self.data.get("nonce", "")
+        nonce = self.cleaned_data.get("nonce", "")  # only a well-formed nonce keeps files
         for key, upload in list(self.checked.items()):
             if nonce:
                 self.kept[key] = uploads_keep_for_retry(form_nonce=nonce, uploads=[upload])[0]

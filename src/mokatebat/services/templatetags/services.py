@@ -33,6 +33,13 @@ def field_type_label(value: str) -> str:
     return str(FieldType(value).label) if value in FieldType.values else value
 
 
+@register.inclusion_tag("services/_track_service.html")
+def service_track_summary(item: Item) -> dict[str, Any]:
+    """On the citizen's tracking page: which service this is, and whether its outcome is ready."""
+    service_request = ServiceRequest.objects.select_related("card_version").filter(item=item).first()
+    return {"service_request": service_request}
+
+
 @register.inclusion_tag("services/_item_service.html", takes_context=True)
 def service_request_panel(context: template.Context, item: Item) -> dict[str, Any]:
     """On the staff item page: the service, its answers and documents, and «صدور سند/تصمیم».

@@ -39,6 +39,13 @@ def deliver(user: User, item: Item, **data: str) -> object:
     return signed_in(user).post(reverse("staff-service-deliver", args=[item.public_id]), form)
 
 
+def test_the_tracking_page_names_the_service_before_the_outcome(item: Item, citizen_client: Client) -> None:
+    track = citizen_client.get(reverse("track-result", args=[item.public_id])).content.decode()
+
+    assert "درخواست خدمت «صدور مجوز تأسیس مطب»" in track
+    assert "مدت انجام این خدمت: ۱۵ روز کاری" in track
+
+
 def test_the_staff_item_page_shows_the_service_and_its_answers(item: Item, unit_staff: User) -> None:
     page = signed_in(unit_staff).get(reverse("staff-item", args=[item.public_id])).content.decode()
 
@@ -77,6 +84,8 @@ def test_the_unit_issues_a_document_the_citizen_downloads(item: Item, unit_staff
     assert item.tracking_code in sms.body
     # The citizen's tracking page (this browser opened it at submit time) offers the PDF.
     track = citizen_client.get(reverse("track-result", args=[item.public_id])).content.decode()
+    assert "درخواست خدمت «صدور مجوز تأسیس مطب»" in track
+    assert "نتیجه خدمت صادر شده است" in track
     pdf_url = reverse("response-pdf", args=[item.public_id, response.public_id])
     assert pdf_url in track
     pdf = citizen_client.get(pdf_url)

@@ -225,3 +225,10 @@ def test_an_unpublished_service_takes_no_requests(agency: Organization, owner: U
     draft = sw.service_create(agency=agency, code="draft", card={**CARD, "is_published": False}, actor=owner)
 
     assert Client().get(url(draft)).status_code == 404
+
+
+def test_a_tampered_nonce_is_refused_politely(service: Service, doctor_id: str, applicant_id: str) -> None:
+    page = post(Client(), service, answers(doctor_id, applicant_id, nonce="x" * 80))
+
+    assert page.status_code == 400
+    assert not Item.objects.exists()
