@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mokatebat.accounts",
     "mokatebat.calls",
     "mokatebat.notifications",
+    "mokatebat.services",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,10 @@ PUBLIC = {
     "offline",
     "account-sign-in",  # the citizen's sign-in (R12)
     "account-code",
+    "service-catalogue",  # the published catalogue (R5)
+    "service-card",
+    "service-request",
+    "service-receipt",  # checked against the browser's session instead
 }
 # Citizen pages: the sign-in is an SMS code to the citizen's mobile, not a staff login.
 CITIZEN_ONLY = {"account-home", "account-item", "account-item-reply", "account-response-pdf", "account-sign-out"}
