@@ -40,7 +40,8 @@ def new_form_nonce() -> str:
 class SubmitLetterForm(PersianForm):
     """The citizen's letter (R1). The nonce makes a double submit find the first item (idempotency)."""
 
-    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # "form:" + nonce must fit the item's 64-character idempotency key.
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=48)
     agency = forms.ModelChoiceField(
         label=_("دستگاه گیرنده"),
         queryset=Organization.objects.agencies(),

@@ -137,6 +137,13 @@ def test_unit_of_another_agency_is_refused(client: Client, agency: Organization,
     assert Item.objects.count() == 0
 
 
+def test_a_tampered_overlong_form_nonce_is_refused_not_a_server_error(client: Client, agency: Organization) -> None:
+    response = client.post("/letters/new/", letter_data(agency, nonce="n" * 64))
+
+    assert response.status_code == 400
+    assert Item.objects.count() == 0
+
+
 def test_attachments_are_stored_with_safe_names_and_checksums(client: Client, agency: Organization) -> None:
     files = [
         SimpleUploadedFile("../../etc/<script>نامه.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"),
