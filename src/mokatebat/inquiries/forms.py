@@ -1,0 +1,75 @@
+"""Inquiry forms: staff ask on the item page, the other agency answers in its inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mokatebat.core.forms import PersianForm
+from mokatebat.correspondence.uploads import check_upload
+from mokatebat.correspondence.workflow import CheckedUpload
+
+from .models import InquiryType, InquiryTypeQuerySet, SharedField
+
+
+class TypeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        if not obj.is_available:
+            return str(_("%(name)s (در دسترس نیست: سامانه استعلام وصل نیست)") % {"name": obj.name})
+        return str(obj.name)
+
+
+class AskForm(PersianForm):
+    inquiry_type = TypeChoiceField(
+        label=_("نوع استعلام"), queryset=InquiryType.objects.none(), to_field_name="public_id", empty_label=None
+    )
+    question = forms.CharField(
+        label=_("پرسش یا توضیح (اختیاری)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args: Any, types: InquiryTypeQuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inquiry_type"].queryset = types  # type: ignore[attr-defined]
+        self.fields["inquiry_type"].error_messages["invalid_choice"] = _("این نوع استعلام برای این دستگاه تعریف نشده است.")
+
+    def clean_inquiry_type(self) -> InquiryType:
+        chosen: InquiryType = self.cleaned_data["inquiry_type"]
+        if not chosen.is_available:
+            raise ValidationError(
+                _("«%(name)s» اکنون در دسترس نیست: نشانی سامانه استعلام تنظیم نشده است.") % {"name": chosen.name}
+            )
+        return chosen
+
+
+class AnswerForm(PersianForm):
+    text = forms.CharField(label=_("متن پاسخ"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    attachment = forms.FileField(label=_("پیوست (اختیاری، PDF یا تصویر)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.checked_upload: CheckedUpload | None = None
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            self.checked_upload = check_upload(upload)
+        return upload
+
+
+class InquiryTypeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Shared fields as tick boxes rather than comma-separated text."""
+
+    shared_fields = forms.TypedMultipleChoiceField(
+        label=_("اطلاعاتی که فرستاده می‌شود"),
+        choices=SharedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("فقط همین‌ها به دستگاه یا سامانه دیگر می‌رسد؛ کد رهگیری هرگز فرستاده نمی‌شود."),
+    )
+
+    class Meta:
+        model = InquiryType
+        fields = "__all__"
