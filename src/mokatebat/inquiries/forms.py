@@ -70,6 +70,13 @@ class InquiryTypeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("فقط همین‌ها به دستگاه یا سامانه دیگر می‌رسد؛ کد رهگیری هرگز فرستاده نمی‌شود."),
     )
 
+    registry_url = forms.URLField(
+        label=_("نشانی سامانه استعلام"),
+        required=False,
+        assume_scheme="https",
+        help_text=InquiryType._meta.get_field("registry_url").help_text,
+    )
+
     class Meta:
         model = InquiryType
         fields = "__all__"
