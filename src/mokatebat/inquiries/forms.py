@@ -15,7 +15,7 @@ from mokatebat.correspondence.workflow import CheckedUpload
 from .models import InquiryType, InquiryTypeQuerySet, SharedField
 
 
-class TypeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class TypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         if not obj.is_available:
             return str(_("%(name)s (در دسترس نیست: سامانه استعلام وصل نیست)") % {"name": obj.name})
@@ -33,7 +33,9 @@ class AskForm(PersianForm):
     def __init__(self, *args: Any, types: InquiryTypeQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["inquiry_type"].queryset = types  # type: ignore[attr-defined]
-        self.fields["inquiry_type"].error_messages["invalid_choice"] = _("این نوع استعلام برای این دستگاه تعریف نشده است.")
+        self.fields["inquiry_type"].error_messages["invalid_choice"] = _(
+            "این نوع استعلام برای این دستگاه تعریف نشده است."
+        )
 
     def clean_inquiry_type(self) -> InquiryType:
         chosen: InquiryType = self.cleaned_data["inquiry_type"]
@@ -59,7 +61,7 @@ class AnswerForm(PersianForm):
         return upload
 
 
-class InquiryTypeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class InquiryTypeAdminForm(forms.ModelForm):
     """Shared fields as tick boxes rather than comma-separated text."""
 
     shared_fields = forms.TypedMultipleChoiceField(
@@ -79,4 +81,16 @@ class InquiryTypeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = InquiryType
-        fields = "__all__"
+        fields = [
+            "agency",
+            "name",
+            "adapter",
+            "target_agency",
+            "registry_url",
+            "registry_code",
+            "timeout_seconds",
+            "max_attempts",
+            "shared_fields",
+            "show_to_citizen",
+            "is_active",
+        ]

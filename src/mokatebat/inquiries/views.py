@@ -43,7 +43,10 @@ def ask(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return render(request, "inquiries/ask.html", {"item": item, "form": form}, status=400)
     try:
         wf.inquiry_ask(
-            item=item, inquiry_type=form.cleaned_data["inquiry_type"], asked_by=user, question=form.cleaned_data["question"]
+            item=item,
+            inquiry_type=form.cleaned_data["inquiry_type"],
+            asked_by=user,
+            question=form.cleaned_data["question"],
         )
     except WorkflowError as error:
         messages.error(request, error.message)

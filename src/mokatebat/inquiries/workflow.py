@@ -54,7 +54,13 @@ def retry_delay(attempts: int) -> float:
 
 
 def _event(
-    inquiry: Inquiry, kind: EventKind, *, at: datetime.datetime, actor: User | None, note: str = "", public: bool = False
+    inquiry: Inquiry,
+    kind: EventKind,
+    *,
+    at: datetime.datetime,
+    actor: User | None,
+    note: str = "",
+    public: bool = False,
 ) -> ItemEvent:
     data: dict[str, Any] = {} if public else {"inquiry": str(inquiry.public_id), "type": inquiry.inquiry_type.name}
     return ItemEvent.objects.create(
@@ -138,9 +144,7 @@ def _store_attachment(item_id: int, event: ItemEvent, upload: CheckedUpload) -> 
     return attachment
 
 
-def inquiry_answer(
-    *, inquiry: Inquiry, answered_by: User, text: str, upload: CheckedUpload | None = None
-) -> Inquiry:
+def inquiry_answer(*, inquiry: Inquiry, answered_by: User, text: str, upload: CheckedUpload | None = None) -> Inquiry:
     """The other agency's answer to a network inquiry; it lands on the asking item's timeline."""
     with transaction.atomic():
         locked = _locked(inquiry)

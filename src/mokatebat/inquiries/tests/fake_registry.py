@@ -13,6 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ANSWER = {"answer": "هویت متقاضی با اطلاعات ثبت احوال مطابقت دارد.", "status": "matched", "alive": True}
+# behaviour -> (HTTP status, body, content type)
+REPLIES = {
+    "answer": (200, json.dumps(ANSWER).encode(), "application/json"),
+    "500": (500, b'{"error": "internal"}', "application/json"),
+    "400": (400, b'{"error": "unknown inquiry"}', "application/json"),
+    "garbage": (200, b"<html>502 Bad Gateway</html>", "text/html"),
+    "list": (200, b"[1, 2, 3]", "application/json"),
+}
 
 
 class FakeRegistry:
@@ -26,10 +34,10 @@ class FakeRegistry:
         registry = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
                 with registry.lock:
@@ -44,16 +52,7 @@ class FakeRegistry:
                     registry.holding.set()
                     registry.released.wait(30)
                     behaviour = "answer"
-                if behaviour == "answer":
-                    self._reply(200, json.dumps(ANSWER).encode(), "application/json")
-                elif behaviour == "500":
-                    self._reply(500, b'{"error": "internal"}', "application/json")
-                elif behaviour == "400":
-                    self._reply(400, b'{"error": "unknown inquiry"}', "application/json")
-                elif behaviour == "garbage":
-                    self._reply(200, b"<html>502 Bad Gateway</html>", "text/html")
-                elif behaviour == "list":
-                    self._reply(200, b"[1, 2, 3]", "application/json")
+                self._reply(*REPLIES[behaviour])
 
             def _reply(self, status: int, body: bytes, content_type: str) -> None:
                 self.send_response(status)

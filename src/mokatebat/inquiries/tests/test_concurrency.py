@@ -10,7 +10,7 @@ from django.db import connection
 
 from mokatebat.correspondence.models import EventKind, Item
 from mokatebat.inquiries import worker
-from mokatebat.inquiries.models import Inquiry, InquiryState, InquiryType
+from mokatebat.inquiries.models import InquiryState, InquiryType
 from mokatebat.inquiries.workflow import inquiry_ask, record_registry_answer
 from mokatebat.organization.models import User
 
@@ -43,16 +43,15 @@ def test_a_second_worker_does_not_take_an_inquiry_in_flight(
     in_thread(worker.run_once, second).join()
     registry.release()
     thread.join()
-    assert first == [1] and second == [0]
+    assert first == [1]
+    assert second == [0]
     assert len(registry.requests) == 1
     inquiry.refresh_from_db()
     assert inquiry.state == InquiryState.ANSWERED
     assert item.events.filter(kind=EventKind.INQUIRY_ANSWERED).count() == 1
 
 
-def test_two_recordings_of_the_same_answer_write_it_once(
-    item: Item, clerk: User, registry_type: InquiryType
-) -> None:
+def test_two_recordings_of_the_same_answer_write_it_once(item: Item, clerk: User, registry_type: InquiryType) -> None:
     inquiry = inquiry_ask(item=item, inquiry_type=registry_type, asked_by=clerk)
     [claimed] = worker.claim_batch()
     barrier = threading.Barrier(2)

@@ -59,7 +59,10 @@ def test_agency_a_asks_agency_b_answers_and_a_sees_the_answer_on_its_item(
 
     answered = b.post(
         reverse("inquiry-received-detail", args=[inquiry.public_id]),
-        {"text": "پرونده‌ای به نام متقاضی در استانداری ثبت نشده است.", "attachment": SimpleUploadedFile("گواهی.png", png_bytes())},
+        {
+            "text": "پرونده‌ای به نام متقاضی در استانداری ثبت نشده است.",
+            "attachment": SimpleUploadedFile("گواهی.png", png_bytes()),
+        },
     )
     assert answered.status_code == 302
     inquiry.refresh_from_db()
@@ -102,7 +105,9 @@ def test_a_type_hidden_from_citizens_adds_no_public_step(
     assert not item.events.filter(is_public=True, kind=EventKind.INQUIRY_DONE).exists()
 
 
-def test_agency_b_cannot_open_agency_a_item_page(item: Item, clerk: User, clerk_b: User, network_type: InquiryType) -> None:
+def test_agency_b_cannot_open_agency_a_item_page(
+    item: Item, clerk: User, clerk_b: User, network_type: InquiryType
+) -> None:
     ask(clerk, item, network_type)
     assert signed_in(clerk_b).get(reverse("staff-item", args=[item.public_id])).status_code == 404
 
@@ -120,9 +125,7 @@ def test_an_agency_the_inquiry_was_not_sent_to_gets_404(
     assert inquiry.state == InquiryState.SENT
 
 
-def test_the_asking_agency_cannot_answer_its_own_inquiry(
-    item: Item, clerk: User, network_type: InquiryType
-) -> None:
+def test_the_asking_agency_cannot_answer_its_own_inquiry(item: Item, clerk: User, network_type: InquiryType) -> None:
     ask(clerk, item, network_type)
     inquiry = Inquiry.objects.get(item=item)
     response = signed_in(clerk).post(reverse("inquiry-received-detail", args=[inquiry.public_id]), {"text": "x"})

@@ -69,7 +69,8 @@ def test_a_500_waits_then_succeeds_on_the_automatic_retry(
     assert inquiry.state == InquiryState.WAITING_RETRY
     assert inquiry.last_error_kind == ErrorKind.SERVER_ERROR
     assert inquiry.last_error_status == 500
-    assert inquiry.next_attempt_at is not None and inquiry.next_attempt_at > timezone.now()
+    assert inquiry.next_attempt_at is not None
+    assert inquiry.next_attempt_at > timezone.now()
     assert worker.run_once() == 0  # backing off: not due yet
     with later(minutes=5):
         assert worker.run_once() == 1
@@ -128,7 +129,8 @@ def test_attempts_used_up_the_inquiry_fails_visibly_and_can_be_retried(
     with later(120):
         assert worker.run_once() == 0  # failed for good: the worker leaves it alone
     page = signed_in(clerk).get(reverse("staff-item", args=[item.public_id])).content.decode()
-    assert "ناموفق" in page and "تلاش دوباره" in page
+    assert "ناموفق" in page
+    assert "تلاش دوباره" in page
     registry.script = ["answer"]
     signed_in(clerk).post(reverse("inquiry-retry", args=[item.public_id, inquiry.public_id]))
     worker.run_once()
@@ -187,7 +189,8 @@ def test_without_a_configured_registry_the_type_is_unavailable_and_staff_are_tol
     page = client.get(reverse("staff-item", args=[item.public_id])).content.decode()
     assert "در دسترس نیست" in page
     response = client.post(
-        reverse("inquiry-ask", args=[item.public_id]), {"inquiry_type": str(registry_type.public_id), "question": "تطبیق"}
+        reverse("inquiry-ask", args=[item.public_id]),
+        {"inquiry_type": str(registry_type.public_id), "question": "تطبیق"},
     )
     assert response.status_code == 400
     assert "نشانی سامانه استعلام تنظیم نشده است" in response.content.decode()

@@ -38,6 +38,7 @@ from mokatebat.correspondence.workflow import (
     item_submit,
     response_issue,
 )
+from mokatebat.inquiries import demo as inquiries_demo
 from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
 
@@ -1017,6 +1018,7 @@ class Command(BaseCommand):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
             if not demo_is_loaded():
                 created = build_demo_data(timezone.now())
+            inquiries_demo.load_demo()
             devices = ensure_demo_authenticators()
         if created:
             self.stdout.write(
