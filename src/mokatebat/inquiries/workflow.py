@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mokatebat.core.i18n import screen_digits
 from mokatebat.correspondence.models import Attachment, EventKind, Item, ItemEvent, Status
 from mokatebat.correspondence.workflow import CheckedUpload, WorkflowError
 from mokatebat.organization.models import User
@@ -236,7 +237,7 @@ def record_registry_failure(*, inquiry_pk: int, attempt: int, kind: ErrorKind, s
             locked.save()
             note = _("%(type)s — پس از %(n)s بار تلاش: %(reason)s") % {
                 "type": locked.inquiry_type.name,
-                "n": locked.attempts,
+                "n": screen_digits(locked.attempts),
                 "reason": locked.last_error,
             }
             _event(locked, EventKind.INQUIRY_FAILED, at=now, actor=None, note=note)
