@@ -9,11 +9,13 @@ import pytest
 from django.db import connection
 
 from mokatebat.correspondence.models import EventKind, Item
+from mokatebat.correspondence.workflow import WorkflowError
 from mokatebat.inquiries import worker
 from mokatebat.inquiries.models import InquiryState, InquiryType
-from mokatebat.inquiries.workflow import inquiry_ask, record_registry_answer
-from mokatebat.organization.models import User
+from mokatebat.inquiries.workflow import inquiry_answer, inquiry_ask, record_registry_answer
+from mokatebat.organization.models import Organization, User
 
+from .conftest import staff
 from .fake_registry import FakeRegistry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,3 +73,30 @@ def test_two_recordings_of_the_same_answer_write_it_once(item: Item, clerk: User
     assert inquiry.state == InquiryState.ANSWERED
     assert item.events.filter(kind=EventKind.INQUIRY_ANSWERED).count() == 1
     assert item.events.filter(kind=EventKind.INQUIRY_DONE).count() == 1
+
+
+def test_two_clerks_answering_one_network_inquiry_at_once_record_one_answer(
+    item: Item, clerk: User, clerk_b: User, other_agency: Organization, network_type: InquiryType
+) -> None:
+    second_clerk = staff("clerk.b2", other_agency)
+    inquiry = inquiry_ask(item=item, inquiry_type=network_type, asked_by=clerk)
+    barrier = threading.Barrier(2)
+
+    def answer(by: User, text: str) -> Callable[[], object]:
+        def run() -> object:
+            barrier.wait()
+            try:
+                return inquiry_answer(inquiry=inquiry, answered_by=by, text=text).answer_text
+            except WorkflowError:
+                return "refused"
+
+        return run
+
+    results: list[object] = []
+    threads = [in_thread(answer(clerk_b, "پاسخ یک"), results), in_thread(answer(second_clerk, "پاسخ دو"), results)]
+    for thread in threads:
+        thread.join()
+    assert "refused" in results
+    inquiry.refresh_from_db()
+    assert [inquiry.answer_text] == [r for r in results if r != "refused"]
+    assert item.events.filter(kind=EventKind.INQUIRY_ANSWERED).count() == 1
