@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from mokatebat.correspondence.auth import SECRETARIAT_ROLES, UNIT_ROLES, get_item_for_user, secretariat_agency_ids
 from mokatebat.correspondence.models import Item, Status
 from mokatebat.organization.access import active_memberships
-from mokatebat.organization.models import User
+from mokatebat.organization.models import Organization, Role, User
 
 from .models import Inquiry, InquiryQuerySet, InquiryType, InquiryTypeQuerySet
 
 ASKING_ROLES = SECRETARIAT_ROLES | UNIT_ROLES
+# Who keeps the agency's list of inquiry types (services will point at them).
+TYPE_MANAGER_ROLES = {Role.AGENCY_ADMIN, Role.SERVICE_OWNER}
 
 
 def can_ask(user: User, item: Item) -> bool:
@@ -56,3 +59,18 @@ def get_received_inquiry(user: User, public_id: uuid.UUID) -> Inquiry:
     if inquiry is None:
         raise Http404
     return inquiry
+
+
+def managed_agency(user: User) -> Organization:
+    """The agency whose inquiry types this person manages; 403 for anyone else."""
+    membership = active_memberships(user).filter(role__in=TYPE_MANAGER_ROLES).order_by("pk").first()
+    if membership is None:
+        raise PermissionDenied
+    return membership.organization
+
+
+def get_managed_type(user: User, public_id: uuid.UUID) -> InquiryType:
+    inquiry_type = InquiryType.objects.filter(agency=managed_agency(user), public_id=public_id).first()
+    if inquiry_type is None:
+        raise Http404
+    return inquiry_type

@@ -8,9 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import PersianForm
+from mokatebat.core.forms import PersianForm, normalize_data
 from mokatebat.correspondence.uploads import check_upload
 from mokatebat.correspondence.workflow import CheckedUpload
+
+from mokatebat.organization.models import Organization
 
 from .models import InquiryType, InquiryTypeQuerySet, SharedField
 
@@ -94,3 +96,60 @@ class InquiryTypeAdminForm(forms.ModelForm):
             "show_to_citizen",
             "is_active",
         ]
+
+
+class InquiryTypeForm(forms.ModelForm):  # the agency's own page; the agency comes from the person
+    shared_fields = forms.TypedMultipleChoiceField(
+        label=_("اطلاعاتی که فرستاده می‌شود"),
+        choices=SharedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("فقط همین‌ها به دستگاه یا سامانه دیگر می‌رسد؛ کد رهگیری هرگز فرستاده نمی‌شود."),
+    )
+    registry_url = forms.URLField(
+        label=_("نشانی سامانه استعلام"),
+        required=False,
+        assume_scheme="https",
+        help_text=InquiryType._meta.get_field("registry_url").help_text,
+    )
+    timeout_seconds = forms.IntegerField(label=_("مهلت پاسخ (ثانیه)"), min_value=1, max_value=120, initial=10)
+    max_attempts = forms.IntegerField(label=_("بیشترین دفعات تلاش"), min_value=1, max_value=20, initial=5)
+
+    class Meta:
+        model = InquiryType
+        fields = [
+            "name",
+            "adapter",
+            "target_agency",
+            "registry_url",
+            "registry_code",
+            "timeout_seconds",
+            "max_attempts",
+            "shared_fields",
+            "show_to_citizen",
+            "is_active",
+        ]
+
+    def __init__(self, data: Any = None, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(normalize_data(data), *args, **kwargs)
+        self.instance.agency = agency
+        target = self.fields["target_agency"]
+        target.queryset = Organization.objects.agencies().exclude(pk=agency.pk)  # type: ignore[attr-defined]
+        target.to_field_name = "code"  # type: ignore[attr-defined]
+        if self.instance.target_agency_id is not None and not self.is_bound:
+            self.initial["target_agency"] = self.instance.target_agency.code
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        clash = InquiryType.objects.filter(agency=self.instance.agency, name=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("این دستگاه نوع استعلامی با همین عنوان دارد."))
+        return name

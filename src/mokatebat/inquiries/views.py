@@ -18,9 +18,17 @@ from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import User
 
 from . import workflow as wf
-from .auth import askable_types, can_ask, get_item_inquiry, get_received_inquiry, received_inquiries
-from .forms import AnswerForm, AskForm
-from .models import InquiryState
+from .auth import (
+    askable_types,
+    can_ask,
+    get_item_inquiry,
+    get_managed_type,
+    get_received_inquiry,
+    managed_agency,
+    received_inquiries,
+)
+from .forms import AnswerForm, AskForm, InquiryTypeForm
+from .models import InquiryState, InquiryType
 
 PAGE_SIZE = 50
 
@@ -120,3 +128,33 @@ def received_detail(request: HttpRequest, inquiry_id: uuid.UUID) -> HttpResponse
         return redirect("inquiry-received-detail", inquiry_id=inquiry.public_id)
     status = 400 if form.errors else 200
     return render(request, "inquiries/received_detail.html", {"inquiry": inquiry, "form": form}, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def types(request: HttpRequest) -> HttpResponse:
+    """The agency's inquiry types, and a form for a new one (agency admin, service owner)."""
+    agency = managed_agency(_user(request))
+    form = InquiryTypeForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("نوع استعلام افزوده شد."))
+        return redirect("inquiry-types")
+    rows = InquiryType.objects.filter(agency=agency).select_related("target_agency").order_by("-is_active", "name")
+    context = {"agency": agency, "form": form, "types": rows}
+    return render(request, "inquiries/types.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def type_edit(request: HttpRequest, type_id: uuid.UUID) -> HttpResponse:
+    """Edit a type; inquiries already asked keep what they were asked with. Types are never
+    deleted, only made inactive."""
+    inquiry_type = get_managed_type(_user(request), type_id)
+    form = InquiryTypeForm(request.POST or None, instance=inquiry_type, agency=inquiry_type.agency)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("نوع استعلام ذخیره شد."))
+        return redirect("inquiry-types")
+    context = {"inquiry_type": inquiry_type, "form": form}
+    return render(request, "inquiries/type_edit.html", context, status=400 if form.errors else 200)

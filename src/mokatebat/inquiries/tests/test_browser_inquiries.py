@@ -18,9 +18,11 @@ from mokatebat.correspondence.models import Item
 from mokatebat.inquiries import worker
 from mokatebat.inquiries.models import Adapter, Inquiry, InquiryState, InquiryType, SharedField
 from mokatebat.inquiries.workflow import inquiry_ask
-from mokatebat.organization.models import User
+from mokatebat.organization.models import Role, User
 from mokatebat.testing.browser import assert_accessible, assert_no_horizontal_scroll, screenshot
 from mokatebat.testing.staff import login_verified
+
+from .conftest import staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,3 +124,25 @@ def test_agency_a_asks_and_agency_b_answers_in_the_browser(
     assert_no_horizontal_scroll(phone_page)
     screenshot(phone_page, "inquiries-item-answered-phone")
     assert Inquiry.objects.get(inquiry_type=network_type).state == InquiryState.ANSWERED
+
+
+def test_the_agency_admin_adds_an_inquiry_type_in_the_browser(
+    live_server: Any, desktop_page: Page, phone_page: Page, agency: Any, other_agency: Any, network_type: InquiryType
+) -> None:
+    admin = staff("admin.a", agency, Role.AGENCY_ADMIN)
+    base = live_server.url
+    sign_in(desktop_page, base, admin)
+    desktop_page.goto(f"{base}/staff/inquiries/types/")
+    form = desktop_page.locator("form.card")
+    form.get_by_label("عنوان").fill("استعلام هویت از ثبت احوال")
+    form.get_by_label("روش استعلام").select_option(value=Adapter.HTTP_REGISTRY)
+    form.get_by_role("button", name="افزودن").click()
+    expect(desktop_page.get_by_text("نوع استعلام افزوده شد.")).to_be_visible()
+    expect(desktop_page.locator(".list-group")).to_contain_text("در دسترس نیست: سامانه استعلام وصل نیست")
+    assert_accessible(desktop_page, "inquiry types")
+    screenshot(desktop_page, "inquiries-types-desktop")
+    sign_in(phone_page, base, admin)
+    phone_page.goto(f"{base}/staff/inquiries/types/{network_type.public_id}/")
+    assert_accessible(phone_page, "inquiry type edit")
+    assert_no_horizontal_scroll(phone_page)
+    screenshot(phone_page, "inquiries-type-edit-phone")
