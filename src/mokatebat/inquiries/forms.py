@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from mokatebat.core.forms import PersianForm, normalize_data
 from mokatebat.correspondence.uploads import check_upload
 from mokatebat.correspondence.workflow import CheckedUpload
-
 from mokatebat.organization.models import Organization
 
 from .models import InquiryType, InquiryTypeQuerySet, SharedField
