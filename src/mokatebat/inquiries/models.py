@@ -195,7 +195,10 @@ class Inquiry(models.Model):
     answer_attachment = models.OneToOneField(
         Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="inquiry_answer"
     )
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None when the system asked on its own (a service's declared inquiries, asked on submission).
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -73,9 +73,10 @@ def _locked(inquiry: Inquiry) -> Inquiry:
     return Inquiry.objects.select_for_update().select_related("inquiry_type", "item").get(pk=inquiry.pk)
 
 
-def inquiry_ask(*, item: Item, inquiry_type: InquiryType, asked_by: User, question: str = "") -> Inquiry:
+def inquiry_ask(*, item: Item, inquiry_type: InquiryType, asked_by: User | None, question: str = "") -> Inquiry:
     """Ask one inquiry for ``item``. A network inquiry lands in the other agency's inbox at once;
-    a registry inquiry is queued for the worker (it is sent after this transaction commits)."""
+    a registry inquiry is queued for the worker (it is sent after this transaction commits).
+    ``asked_by`` is None when the system asks by itself (see ``ask_declared``)."""
     with transaction.atomic():
         locked_item = Item.objects.select_for_update().select_related("requester").get(pk=item.pk)
         if locked_item.status == Status.CLOSED:
@@ -105,6 +106,20 @@ def inquiry_ask(*, item: Item, inquiry_type: InquiryType, asked_by: User, questi
             note = f"{note}\n{question}"
         _event(inquiry, EventKind.INQUIRY_ASKED, at=now, actor=asked_by, note=note)
     return inquiry
+
+
+def ask_declared(*, item: Item, inquiry_types: list[InquiryType]) -> list[Inquiry]:
+    """The inquiries a service declares, asked by the system when its request is submitted.
+
+    Unavailable types (inactive, or a registry that is not connected) are skipped rather than
+    blocking the citizen's request: staff can ask them by hand from the item page later.
+    """
+    with transaction.atomic():
+        return [
+            inquiry_ask(item=item, inquiry_type=inquiry_type, asked_by=None)
+            for inquiry_type in inquiry_types
+            if inquiry_type.is_available and inquiry_type.agency_id == item.agency_id
+        ]
 
 
 def _record_answered(

@@ -15,8 +15,8 @@ from PIL import Image
 
 from mokatebat.correspondence.models import EventKind, Item
 from mokatebat.correspondence.timeline import public_timeline
-from mokatebat.inquiries.models import Inquiry, InquiryState, InquiryType
-from mokatebat.inquiries.workflow import inquiry_ask
+from mokatebat.inquiries.models import Adapter, Inquiry, InquiryState, InquiryType
+from mokatebat.inquiries.workflow import ask_declared, inquiry_ask
 from mokatebat.organization.models import User
 
 from .conftest import signed_in
@@ -184,3 +184,17 @@ def test_an_inquiry_cannot_be_deleted_even_by_sql(item: Item, clerk: User, netwo
     with pytest.raises(IntegrityError), transaction.atomic():
         Inquiry.objects.filter(pk=inquiry.pk).delete()
     assert Inquiry.objects.filter(pk=inquiry.pk).exists()
+
+
+def test_a_service_declared_inquiry_is_asked_by_the_system_and_unavailable_ones_are_skipped(
+    item: Item, clerk: User, network_type: InquiryType, settings: Any
+) -> None:
+    settings.INQUIRY_REGISTRY_URL = ""
+    unconnected = InquiryType.objects.create(
+        agency=item.agency, name="استعلام هویت از ثبت احوال", adapter=Adapter.HTTP_REGISTRY
+    )
+    [asked] = ask_declared(item=item, inquiry_types=[network_type, unconnected])
+    assert asked.inquiry_type == network_type
+    assert asked.asked_by is None
+    page = signed_in(clerk).get(reverse("staff-item", args=[item.public_id])).content.decode()
+    assert "خودکار، هنگام ثبت درخواست" in page
