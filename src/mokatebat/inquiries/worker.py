@@ -19,6 +19,7 @@ connections, 5xx, 408/429 and unreadable bodies are retried with backoff; other 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import threading
 from typing import Any
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 LEASE_MARGIN_SECONDS = 30
 MAX_ANSWER_CHARS = 5000
+MAX_RESPONSE_BYTES = 256 * 1024
 
 
 def _lease(inquiry: Inquiry, now: datetime.datetime) -> datetime.datetime:
@@ -95,9 +97,27 @@ def request_body(inquiry: Inquiry) -> dict[str, Any]:
     }
 
 
-def _classify(response: httpx.Response) -> tuple[ErrorKind, bool] | None:
+def _post(url: str, body: dict[str, Any], inquiry: Inquiry) -> tuple[int, bytes | None]:
+    """POST the inquiry; the status and the body, or None for a body larger than we accept
+    (read in chunks, so a runaway registry cannot fill the worker's memory)."""
+    with httpx.stream(
+        "POST",
+        url,
+        json=body,
+        headers={"Idempotency-Key": str(inquiry.public_id), "Accept": "application/json"},
+        timeout=float(inquiry.inquiry_type.timeout_seconds),
+        follow_redirects=False,
+    ) as response:
+        received = bytearray()
+        for chunk in response.iter_bytes():
+            received.extend(chunk)
+            if len(received) > MAX_RESPONSE_BYTES:
+                return response.status_code, None
+        return response.status_code, bytes(received)
+
+
+def _classify(status: int) -> tuple[ErrorKind, bool] | None:
     """(error, retry?) for a response that is not an answer; None for a 2xx."""
-    status = response.status_code
     if 200 <= status < 300:
         return None
     if status in (408, 429):
@@ -120,29 +140,23 @@ def send(inquiry: Inquiry) -> str:
     if not url:
         return record_registry_failure(**claim, kind=ErrorKind.NOT_CONFIGURED, status=None, retry=True)
     try:
-        response = httpx.post(
-            url,
-            json=request_body(inquiry),
-            headers={"Idempotency-Key": str(inquiry.public_id), "Accept": "application/json"},
-            timeout=float(kind.timeout_seconds),
-            follow_redirects=False,
-        )
+        status, body = _post(url, request_body(inquiry), inquiry)
     except httpx.TimeoutException:
         return record_registry_failure(**claim, kind=ErrorKind.TIMEOUT, status=None, retry=True)
     except httpx.HTTPError as error:
         logger.info("Inquiry %s: registry unreachable: %s", inquiry.public_id, type(error).__name__)
         return record_registry_failure(**claim, kind=ErrorKind.UNREACHABLE, status=None, retry=True)
-    problem = _classify(response)
+    problem = _classify(status)
     if problem is not None:
         error_kind, retry = problem
-        return record_registry_failure(**claim, kind=error_kind, status=response.status_code, retry=retry)
+        return record_registry_failure(**claim, kind=error_kind, status=status, retry=retry)
     try:
-        data = response.json()
+        data = json.loads(body) if body is not None else None
     except ValueError:
         data = None
     if not isinstance(data, dict):
         # An HTML error page from a proxy in front of the registry looks like this: worth a retry.
-        return record_registry_failure(**claim, kind=ErrorKind.BAD_ANSWER, status=response.status_code, retry=True)
+        return record_registry_failure(**claim, kind=ErrorKind.BAD_ANSWER, status=status, retry=True)
     answer = data.get("answer")
     text = answer[:MAX_ANSWER_CHARS] if isinstance(answer, str) else ""
     recorded = record_registry_answer(**claim, text=text, payload=data)

@@ -20,6 +20,7 @@ REPLIES = {
     "400": (400, b'{"error": "unknown inquiry"}', "application/json"),
     "garbage": (200, b"<html>502 Bad Gateway</html>", "text/html"),
     "list": (200, b"[1, 2, 3]", "application/json"),
+    "huge": (200, b'{"answer": "' + b"x" * (300 * 1024) + b'"}', "application/json"),
 }
 
 

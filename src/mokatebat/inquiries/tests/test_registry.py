@@ -138,7 +138,7 @@ def test_attempts_used_up_the_inquiry_fails_visibly_and_can_be_retried(
     assert inquiry.state == InquiryState.ANSWERED
 
 
-@pytest.mark.parametrize("behaviour", ["garbage", "list"])
+@pytest.mark.parametrize("behaviour", ["garbage", "list", "huge"])
 def test_an_unreadable_answer_is_not_recorded_and_is_retried(
     item: Item, clerk: User, registry: FakeRegistry, registry_type: InquiryType, behaviour: str
 ) -> None:
