@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 import socket
+import threading
 from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from mokatebat.correspondence.models import EventKind, Item
 from mokatebat.inquiries import worker
 from mokatebat.inquiries.models import ErrorKind, Inquiry, InquiryState, InquiryType
 from mokatebat.inquiries.workflow import inquiry_ask
+from mokatebat.notifications import worker as sms_worker
 from mokatebat.organization.models import User
 
 from .conftest import signed_in
@@ -223,3 +226,45 @@ def test_a_claim_abandoned_by_a_dead_worker_is_sent_again_and_recorded_once(
     # The dead worker's late outcome belongs to an old claim: not recorded.
     assert worker.send(claimed) == ""
     assert item.events.filter(kind=EventKind.INQUIRY_ANSWERED).count() == 1
+
+
+def test_a_claim_abandoned_on_its_last_attempt_fails_with_the_reason(
+    item: Item, clerk: User, registry: FakeRegistry, registry_type: InquiryType
+) -> None:
+    registry_type.max_attempts = 1
+    registry_type.save()
+    inquiry = asked(item, registry_type, clerk)
+    worker.claim_batch()  # this worker "dies" before sending, on the only attempt allowed
+    with later(minutes=5):
+        assert worker.run_once() == 0
+    inquiry.refresh_from_db()
+    assert inquiry.state == InquiryState.FAILED
+    assert inquiry.last_error_kind == ErrorKind.INTERRUPTED
+    assert registry.requests == []
+    assert item.events.filter(kind=EventKind.INQUIRY_FAILED).count() == 1
+
+
+def test_the_task_worker_loop_sends_registry_inquiries(
+    item: Item, clerk: User, registry: FakeRegistry, registry_type: InquiryType
+) -> None:
+    inquiry = asked(item, registry_type, clerk)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            sms_worker.run_forever(poll_seconds=0.05, stop_event=stop)
+        finally:
+            connection.close()
+
+    loop = threading.Thread(target=run)
+    loop.start()
+    try:
+        for _ in range(200):  # wait for the loop, up to ~10 s; the assertion below is not about time
+            inquiry.refresh_from_db()
+            if inquiry.state == InquiryState.ANSWERED:
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        loop.join()
+    assert inquiry.state == InquiryState.ANSWERED
