@@ -13,7 +13,7 @@ from mokatebat.correspondence.uploads import check_upload
 from mokatebat.correspondence.workflow import CheckedUpload
 from mokatebat.organization.models import Organization
 
-from .models import InquiryType, InquiryTypeQuerySet, SharedField
+from .models import InquiryType, InquiryTypeQuerySet, SharedField, registry_host_allowed
 
 
 class TypeChoiceField(forms.ModelChoiceField):
@@ -42,7 +42,7 @@ class AskForm(PersianForm):
         chosen: InquiryType = self.cleaned_data["inquiry_type"]
         if not chosen.is_available:
             raise ValidationError(
-                _("«%(name)s» اکنون در دسترس نیست: نشانی سامانه استعلام تنظیم نشده است.") % {"name": chosen.name}
+                _("«%(name)s» اکنون در دسترس نیست: سامانه استعلام آن وصل یا مجاز نیست.") % {"name": chosen.name}
             )
         return chosen
 
@@ -145,6 +145,12 @@ class InquiryTypeForm(forms.ModelForm):  # the agency's own page; the agency com
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+    def clean_registry_url(self) -> str:
+        url: str = self.cleaned_data.get("registry_url") or ""
+        if url and not registry_host_allowed(url):
+            raise ValidationError(_("این نشانی در فهرست سامانه‌های استعلام مجاز نیست؛ مدیر شبکه باید آن را مجاز کند."))
+        return url
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -56,6 +57,7 @@ class ErrorKind(models.TextChoices):
 
     NONE = "", _("—")
     NOT_CONFIGURED = "not_configured", _("نشانی سامانه استعلام تنظیم نشده است.")
+    HOST_NOT_ALLOWED = "host_not_allowed", _("نشانی سامانه استعلام در فهرست سامانه‌های مجاز نیست.")
     UNREACHABLE = "unreachable", _("اتصال به سامانه استعلام برقرار نشد؛ سامانه در دسترس نیست.")
     TIMEOUT = "timeout", _("سامانه استعلام در مهلت تعیین‌شده پاسخ نداد.")
     SERVER_ERROR = "server_error", _("سامانه استعلام با خطای داخلی پاسخ داد.")
@@ -63,6 +65,16 @@ class ErrorKind(models.TextChoices):
     BUSY = "busy", _("سامانه استعلام پرکار است و خواست بعداً تلاش شود.")
     REFUSED = "refused", _("سامانه استعلام درخواست را نپذیرفت.")
     INTERRUPTED = "interrupted", _("ارسال نیمه‌کاره ماند (توقف پردازشگر).")
+
+
+def registry_host_allowed(url: str) -> bool:
+    """Only the configured registry's host and the hosts the operator listed may be called."""
+    host = urlsplit(url).hostname
+    allowed = set(settings.INQUIRY_REGISTRY_ALLOWED_HOSTS)
+    default_host = urlsplit(settings.INQUIRY_REGISTRY_URL).hostname
+    if default_host:
+        allowed.add(default_host)
+    return bool(host) and host in allowed
 
 
 class InquiryTypeQuerySet(models.QuerySet["InquiryType"]):
@@ -152,7 +164,9 @@ class InquiryType(models.Model):
         """Can be asked now: active, and an HTTP type needs somewhere to send to."""
         if not self.is_active:
             return False
-        return self.adapter == Adapter.NETWORK_AGENCY or bool(self.effective_url)
+        if self.adapter == Adapter.NETWORK_AGENCY:
+            return True
+        return bool(self.effective_url) and registry_host_allowed(self.effective_url)
 
 
 class InquiryQuerySet(models.QuerySet["Inquiry"]):

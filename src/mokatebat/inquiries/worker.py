@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import ErrorKind, Inquiry, InquiryState
+from .models import ErrorKind, Inquiry, InquiryState, registry_host_allowed
 from .workflow import record_registry_answer, record_registry_failure
 
 logger = logging.getLogger(__name__)
@@ -139,6 +139,8 @@ def send(inquiry: Inquiry) -> str:
     url = kind.effective_url
     if not url:
         return record_registry_failure(**claim, kind=ErrorKind.NOT_CONFIGURED, status=None, retry=True)
+    if not registry_host_allowed(url):
+        return record_registry_failure(**claim, kind=ErrorKind.HOST_NOT_ALLOWED, status=None, retry=False)
     try:
         status, body = _post(url, request_body(inquiry), inquiry)
     except httpx.TimeoutException:

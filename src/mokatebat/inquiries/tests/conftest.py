@@ -76,6 +76,7 @@ def registry() -> Iterator[FakeRegistry]:
 @pytest.fixture
 def registry_type(agency: Organization, registry: FakeRegistry, settings: Any) -> InquiryType:
     settings.INQUIRY_RETRY_BASE_SECONDS = 30
+    settings.INQUIRY_REGISTRY_ALLOWED_HOSTS = ["127.0.0.1"]
     return InquiryType.objects.create(
         agency=agency,
         name="استعلام هویت از ثبت احوال",

@@ -71,8 +71,10 @@ def test_agency_a_asks_and_agency_b_answers_in_the_browser(
     clerk: User,
     clerk_b: User,
     network_type: InquiryType,
+    settings: Any,
 ) -> None:
     base = live_server.url
+    settings.INQUIRY_REGISTRY_ALLOWED_HOSTS = ["127.0.0.1"]
     failed_registry_inquiry(item, clerk)
     item_url = f"{base}/staff/items/{item.public_id}/"
 

@@ -196,7 +196,7 @@ def test_without_a_configured_registry_the_type_is_unavailable_and_staff_are_tol
         {"inquiry_type": str(registry_type.public_id), "question": "تطبیق"},
     )
     assert response.status_code == 400
-    assert "نشانی سامانه استعلام تنظیم نشده است" in response.content.decode()
+    assert "سامانه استعلام آن وصل یا مجاز نیست" in response.content.decode()
     assert 'value="تطبیق"' not in response.content.decode() or "تطبیق" in response.content.decode()
     assert not Inquiry.objects.exists()
 
@@ -268,3 +268,15 @@ def test_the_task_worker_loop_sends_registry_inquiries(
         stop.set()
         loop.join()
     assert inquiry.state == InquiryState.ANSWERED
+
+
+def test_a_registry_host_nobody_allowed_is_never_called(
+    item: Item, clerk: User, registry: FakeRegistry, registry_type: InquiryType, settings: Any
+) -> None:
+    inquiry = asked(item, registry_type, clerk)
+    settings.INQUIRY_REGISTRY_ALLOWED_HOSTS = []  # e.g. the operator removed it after the inquiry was queued
+    worker.run_once()
+    inquiry.refresh_from_db()
+    assert inquiry.state == InquiryState.FAILED
+    assert inquiry.last_error_kind == ErrorKind.HOST_NOT_ALLOWED
+    assert registry.requests == []

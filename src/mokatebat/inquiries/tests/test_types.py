@@ -15,6 +15,11 @@ from .conftest import signed_in, staff
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _allowed_registry(settings: Any) -> None:
+    settings.INQUIRY_REGISTRY_ALLOWED_HOSTS = ["registry.example.ir"]
+
+
 @pytest.fixture
 def admin_a(agency: Organization) -> User:
     return staff("admin.a", agency, Role.AGENCY_ADMIN)
@@ -98,3 +103,11 @@ def test_an_admin_edits_only_own_agency_types(
 
 def test_a_clerk_cannot_manage_types(clerk: User) -> None:
     assert signed_in(clerk).get(reverse("inquiry-types")).status_code == 403
+
+
+def test_a_registry_url_outside_the_allowed_hosts_is_refused(admin_a: User) -> None:
+    data = new_type(registry_url="http://169.254.169.254/latest/meta-data/")
+    response = signed_in(admin_a).post(reverse("inquiry-types"), data)
+    assert response.status_code == 400
+    assert "این نشانی در فهرست سامانه‌های استعلام مجاز نیست" in response.content.decode()
+    assert not InquiryType.objects.exists()
