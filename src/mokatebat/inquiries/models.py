@@ -155,6 +155,10 @@ class InquiryType(models.Model):
         if not 1 <= (self.timeout_seconds or 0) <= 120:
             raise ValidationError({"timeout_seconds": _("مهلت پاسخ باید بین ۱ تا ۱۲۰ ثانیه باشد.")})
 
+    def shared_field_labels(self) -> list[str]:
+        labels = dict(SharedField.choices)
+        return [str(labels[key]) for key in self.shared_fields if key in labels]
+
     @property
     def effective_url(self) -> str:
         return self.registry_url or settings.INQUIRY_REGISTRY_URL

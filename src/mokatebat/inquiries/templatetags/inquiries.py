@@ -28,6 +28,7 @@ def inquiries_section(context: template.Context, item: Item) -> dict[str, Any]:
         "inquiries": list(inquiries.order_by("asked_at", "pk")),
         "can_ask": asking,
         "form": AskForm(types=types) if asking and types.exists() else None,
+        "types": list(types) if asking else [],
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }

@@ -198,3 +198,8 @@ def test_a_service_declared_inquiry_is_asked_by_the_system_and_unavailable_ones_
     assert asked.asked_by is None
     page = signed_in(clerk).get(reverse("staff-item", args=[item.public_id])).content.decode()
     assert "خودکار، هنگام ثبت درخواست" in page
+
+
+def test_the_ask_form_says_what_each_type_sends(item: Item, clerk: User, network_type: InquiryType) -> None:
+    page = signed_in(clerk).get(reverse("staff-item", args=[item.public_id])).content.decode()
+    assert "<dd>نام و نام خانوادگی متقاضی، کد ملی متقاضی</dd>" in page
