@@ -218,6 +218,13 @@ class EventKind(models.TextChoices):
     RECEIVED_FROM_AGENCY = "received_from_agency", _("از دستگاه دیگر رسید")
     DRAFT_SIGNED = "draft_signed", _("پاسخ امضا شد")
     BUNDLED = "bundled", _("به مجموعه افزوده شد")
+    # Inquiries (R7, app ``inquiries``): only INQUIRY_DONE is public, and it carries no answer.
+    INQUIRY_ASKED = "inquiry_asked", _("استعلام فرستاده شد")
+    INQUIRY_ANSWERED = "inquiry_answered", _("پاسخ استعلام رسید")
+    INQUIRY_DONE = "inquiry_done", _("استعلام انجام شد")
+    INQUIRY_FAILED = "inquiry_failed", _("استعلام ناموفق ماند")
+    INQUIRY_RETRIED = "inquiry_retried", _("استعلام دوباره فرستاده شد")
+    INQUIRY_CANCELLED = "inquiry_cancelled", _("استعلام لغو شد")
 
 
 class ItemEvent(models.Model):

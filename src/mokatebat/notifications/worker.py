@@ -148,11 +148,19 @@ def run_forever(poll_seconds: float = 1.0, stop_event: threading.Event | None = 
         close_old_connections()
         try:
             handled = run_once(provider=provider, stop_event=stop_event)
+            handled += _run_inquiries(stop_event)
         except DatabaseError:
             logger.exception("SMS worker: database error; trying again in %ss", poll_seconds)
             handled = 0
         if not handled:
             stop_event.wait(poll_seconds)
+
+
+def _run_inquiries(stop_event: threading.Event) -> int:
+    """Registry inquiries (R7) share this loop; imported here to keep the SMS module free of them."""
+    from mokatebat.inquiries.worker import run_once as send_inquiries
+
+    return send_inquiries(stop_event=stop_event)
 
 
 def _renew_lease(message: OutboxMessage) -> bool:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mokatebat.counters",
     "mokatebat.accounts",
     "mokatebat.calls",
+    "mokatebat.inquiries",
     "mokatebat.notifications",
     "mokatebat.services",
 ]
@@ -171,6 +172,14 @@ SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "12"))
 SMS_RETRY_WINDOW_SECONDS = int(os.environ.get("SMS_RETRY_WINDOW_SECONDS", 6 * 60 * 60))
 SMS_LEASE_SECONDS = int(os.environ.get("SMS_LEASE_SECONDS", "60"))
+
+# Inquiries (R7): the external registry's JSON endpoint for HTTP inquiry types without their own URL.
+# Empty means no registry is connected: those types are shown as unavailable, not silently queued.
+INQUIRY_REGISTRY_URL = os.environ.get("INQUIRY_REGISTRY_URL", "")
+INQUIRY_RETRY_BASE_SECONDS = float(os.environ.get("INQUIRY_RETRY_BASE_SECONDS", "30"))
+# Hosts an agency's own registry URL may point at (besides INQUIRY_REGISTRY_URL's): an agency admin
+# must not be able to aim the worker at internal services and read their answers (SSRF).
+INQUIRY_REGISTRY_ALLOWED_HOSTS = [h for h in os.environ.get("INQUIRY_REGISTRY_ALLOWED_HOSTS", "").split(",") if h]
 
 # Tracking lookups: how many tries per hour before the polite refusal.
 TRACKING_RATE_PER_CLIENT = os.environ.get("TRACKING_RATE_PER_CLIENT", "30/h")

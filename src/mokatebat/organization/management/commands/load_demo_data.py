@@ -38,6 +38,7 @@ from mokatebat.correspondence.workflow import (
     item_submit,
     response_issue,
 )
+from mokatebat.inquiries import demo as inquiries_demo
 from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
 from mokatebat.services import demo as services_demo
@@ -1019,6 +1020,7 @@ class Command(BaseCommand):
             if not demo_is_loaded():
                 created = build_demo_data(timezone.now())
             services_demo.load_demo()  # the e-service desk (R5, R6, R8); idempotent
+            inquiries_demo.load_demo()
             devices = ensure_demo_authenticators()
         if created:
             self.stdout.write(
