@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -78,6 +79,7 @@ def workflow_conflict_code(exc: WorkflowError) -> str:
     return "version_conflict" if isinstance(exc, WorkflowConflict) else "conflict"
 
 
+@csrf_exempt  # a POST to an unknown API address is a 404 too, not the CSRF page
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Every unknown address under /api/ answers in the API's shape, not with the HTML 404 page."""
     return JsonResponse(error_body("not_found"), status=404, json_dumps_params={"ensure_ascii": False})

@@ -259,6 +259,7 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     return _render([{"service_request_id": row.service_request_id, "token": row.token}], _fmt(fmt), "service_requests")
 
 
+@csrf_exempt
 def not_found(request: HttpRequest) -> HttpResponse:
     fmt = "xml" if request.path.endswith(".xml") else "json"
     return _errors(fmt, 404, str(_("چنین نشانی‌ای در Open311 وجود ندارد.")))

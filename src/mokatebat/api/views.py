@@ -218,7 +218,7 @@ class ClientItems(ClientView, generics.ListAPIView):  # type: ignore[misc]
     def get_queryset(self) -> QuerySet[Item]:
         return items_visible_to(self.request.user).select_related("agency", "addressed_unit")  # type: ignore[arg-type]
 
-    @extend_schema(responses={200: s.ItemSerializer(many=True), **_errors(401, 403, 429)})
+    @extend_schema(responses={200: s.ItemSerializer(many=True), **_errors(401, 403, 404, 429)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
