@@ -60,7 +60,7 @@ class HasScope(permissions.BasePermission):
         client = request.auth
         if not isinstance(client, ClientSystem):
             raise exceptions.NotAuthenticated()
-        scope = view.get_required_scope() if hasattr(view, "get_required_scope") else view.required_scope  # type: ignore[attr-defined]
+        scope = view.get_required_scope() if hasattr(view, "get_required_scope") else view.required_scope
         return client.has_scope(scope)
 
 

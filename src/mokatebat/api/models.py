@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from mokatebat.correspondence.models import Item
 from mokatebat.organization.models import Organization, User
 
-TOKEN_PREFIX = "mk_"
+TOKEN_PREFIX = "mk_"  # noqa: S105 - a visible prefix, not a secret
 
 
 class Scope(models.TextChoices):

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
-class ClientTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ClientTokenScheme(OpenApiAuthenticationExtension):
     target_class = "mokatebat.api.authentication.ClientTokenAuthentication"
     name = "clientToken"
 

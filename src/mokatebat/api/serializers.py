@@ -57,7 +57,7 @@ class AgencyDetailSerializer(AgencySerializer):
 
     def get_units(self, agency: Organization) -> list[dict[str, Any]]:
         units = agency.units.filter(is_active=True).select_related("parent__parent__parent").order_by("name")
-        return UnitSerializer(units, many=True).data  # type: ignore[return-value]
+        return UnitSerializer(units, many=True).data
 
 
 class ServiceSerializer(serializers.Serializer[CatalogueEntry]):

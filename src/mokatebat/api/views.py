@@ -82,7 +82,7 @@ class PublicView(APIView):
 
 
 @extend_schema(tags=["public"], responses={200: s.AgencySerializer(many=True)})
-class AgencyList(PublicView, generics.ListAPIView):  # type: ignore[misc]
+class AgencyList(PublicView, generics.ListAPIView):
     serializer_class = s.AgencySerializer
     pagination_class = None
 
@@ -91,7 +91,7 @@ class AgencyList(PublicView, generics.ListAPIView):  # type: ignore[misc]
 
 
 @extend_schema(tags=["public"], responses={200: s.AgencyDetailSerializer, **_errors(404)})
-class AgencyDetail(PublicView, generics.RetrieveAPIView):  # type: ignore[misc]
+class AgencyDetail(PublicView, generics.RetrieveAPIView):
     serializer_class = s.AgencyDetailSerializer
     lookup_field = "code"
 
@@ -188,8 +188,8 @@ class ClientView(APIView):
 
 def _client_item(request: Request, public_id: uuid.UUID, *, secretariat: bool = True) -> Item:
     """The item for this client's service account (404 otherwise), and the secretariat role for steps."""
-    item = get_item_for_user(request.user, public_id)  # type: ignore[arg-type]
-    if secretariat and not is_secretariat_for(request.user, item):  # type: ignore[arg-type]
+    item = get_item_for_user(request.user, public_id)
+    if secretariat and not is_secretariat_for(request.user, item):
         raise PermissionDenied
     return item
 
@@ -208,7 +208,7 @@ def _detail(item: Item, code: int = status.HTTP_200_OK) -> Response:
 
 
 @extend_schema(tags=["client"])
-class ClientItems(ClientView, generics.ListAPIView):  # type: ignore[misc]
+class ClientItems(ClientView, generics.ListAPIView):
     serializer_class = s.ItemSerializer
     pagination_class = ItemCursor
 
@@ -216,7 +216,7 @@ class ClientItems(ClientView, generics.ListAPIView):  # type: ignore[misc]
         return Scope.ITEMS_WRITE if self.request.method == "POST" else Scope.ITEMS_READ
 
     def get_queryset(self) -> QuerySet[Item]:
-        return items_visible_to(self.request.user).select_related("agency", "addressed_unit")  # type: ignore[arg-type]
+        return items_visible_to(self.request.user).select_related("agency", "addressed_unit")
 
     @extend_schema(responses={200: s.ItemSerializer(many=True), **_errors(401, 403, 404, 429)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -266,7 +266,7 @@ class ClientRegister(ClientView):
         item = _client_item(request, public_id)
         fields = s.VersionSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
-        wf.item_register(item=item, actor=request.user, expected_version=fields.validated_data.get("version"))  # type: ignore[arg-type]
+        wf.item_register(item=item, actor=request.user, expected_version=fields.validated_data.get("version"))
         return _detail(item)
 
 
@@ -294,7 +294,7 @@ class ClientRefer(ClientView):
         clean = form.cleaned_data
         wf.item_refer(
             item=item,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             unit=clean["unit"],
             copies=list(clean["copies"]),
             instruction=clean["instruction"],
@@ -319,7 +319,7 @@ class ClientAction(ClientView):
         fields.is_valid(raise_exception=True)
         form = s.run_form(staff_forms.ActionForm, fields.validated_data)
         clean = form.cleaned_data
-        wf.action_record(item=item, actor=request.user, text=clean["text"], public=clean["public"])  # type: ignore[arg-type]
+        wf.action_record(item=item, actor=request.user, text=clean["text"], public=clean["public"])
         return _detail(item, status.HTTP_201_CREATED)
 
 
@@ -344,10 +344,9 @@ class ClientResponse(ClientView):
         unit: Unit | None = referral.unit if referral else item.addressed_unit
         wf.response_issue(
             item=item,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             body=form.cleaned_data["body"],
             unit=unit,
             signer_title=form.cleaned_data["signer_title"],
         )
         return _detail(item, status.HTTP_201_CREATED)
-

@@ -38,9 +38,7 @@ def test_a_client_lists_only_its_own_agencys_items(
     assert [i["tracking_code"] for i in body["results"]] == [mine.tracking_code]
 
 
-def test_another_agencys_item_is_404_not_403(
-    http: httpx.Client, other_token: str, submit: Callable[..., Item]
-) -> None:
+def test_another_agencys_item_is_404_not_403(http: httpx.Client, other_token: str, submit: Callable[..., Item]) -> None:
     item = submit()
     for path in ("", "register/"):
         method = http.get if not path else http.post
@@ -48,13 +46,15 @@ def test_another_agencys_item_is_404_not_403(
         assert_error(response, 404, "not_found")
 
 
-def test_scopes_limit_what_a_token_may_do(
-    http: httpx.Client, read_token: str, submit: Callable[..., Item]
-) -> None:
+def test_scopes_limit_what_a_token_may_do(http: httpx.Client, read_token: str, submit: Callable[..., Item]) -> None:
     item = submit()
     detail = http.get(f"/api/v1/client/items/{item.public_id}/", headers=bearer(read_token))
     assert detail.json()["requester"]["national_id"] == item.requester.national_id
-    assert_error(http.post(f"/api/v1/client/items/{item.public_id}/register/", headers=bearer(read_token)), 403, "permission_denied")
+    assert_error(
+        http.post(f"/api/v1/client/items/{item.public_id}/register/", headers=bearer(read_token)),
+        403,
+        "permission_denied",
+    )
     item.refresh_from_db()
     assert not item.is_registered
 
@@ -81,7 +81,13 @@ def test_register_refer_act_and_answer_through_the_workflow(
     assert answered.json()["responses"][0]["unit_name"] == unit.name
     item.refresh_from_db()
     kinds = list(item.events.filter(is_public=True).values_list("kind", flat=True))
-    assert kinds == [EventKind.SUBMITTED, EventKind.REGISTERED, EventKind.REFERRED, EventKind.ACTION, EventKind.RESPONSE_ISSUED]
+    assert kinds == [
+        EventKind.SUBMITTED,
+        EventKind.REGISTERED,
+        EventKind.REFERRED,
+        EventKind.ACTION,
+        EventKind.RESPONSE_ISSUED,
+    ]
     client = ClientSystem.objects.get(agency=item.agency)
     assert item.events.filter(kind=EventKind.REGISTERED, actor=client.user).exists()  # who did it is on record
     assert OutboxMessage.objects.filter(item=item).count() == 5  # each public step told the citizen
@@ -91,7 +97,9 @@ def test_a_stale_version_is_a_409_and_nothing_changes(
     http: httpx.Client, full_token: str, submit: Callable[..., Item]
 ) -> None:
     item = submit()
-    response = http.post(f"/api/v1/client/items/{item.public_id}/register/", json={"version": 7}, headers=bearer(full_token))
+    response = http.post(
+        f"/api/v1/client/items/{item.public_id}/register/", json={"version": 7}, headers=bearer(full_token)
+    )
     assert_error(response, 409, "conflict")
     item.refresh_from_db()
     assert not item.is_registered
@@ -104,7 +112,9 @@ def test_refer_to_a_unit_of_another_agency_is_refused(
     http.post(f"/api/v1/client/items/{item.public_id}/register/", headers=bearer(full_token))
     foreign = Unit.objects.create(organization=other_agency, name="دفتر استاندار")
     response = http.post(
-        f"/api/v1/client/items/{item.public_id}/refer/", json={"unit": str(foreign.public_id)}, headers=bearer(full_token)
+        f"/api/v1/client/items/{item.public_id}/refer/",
+        json={"unit": str(foreign.public_id)},
+        headers=bearer(full_token),
     )
     assert "unit" in assert_error(response, 400, "invalid")["fields"]
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from xml.etree import ElementTree as ET  # noqa: N817
+from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
@@ -118,10 +118,14 @@ def test_a_key_of_another_agency_cannot_file_for_this_one(
     http: httpx.Client, agency: Organization, other_agency: Organization, applicant_id: str
 ) -> None:
     other_key = make_client(other_agency, "اپ استانداری", [Scope.OPEN311])[1]
-    response = http.post("/open311/v2/requests.json", data=request_form(other_key, f"{agency.code}.report", applicant_id))
+    response = http.post(
+        "/open311/v2/requests.json", data=request_form(other_key, f"{agency.code}.report", applicant_id)
+    )
     assert response.status_code == 403
     items_key = make_client(agency, "بدون اجازه Open311", [Scope.ITEMS_WRITE])[1]
-    response = http.post("/open311/v2/requests.json", data=request_form(items_key, f"{agency.code}.report", applicant_id))
+    response = http.post(
+        "/open311/v2/requests.json", data=request_form(items_key, f"{agency.code}.report", applicant_id)
+    )
     assert response.status_code == 403
 
 

@@ -58,7 +58,9 @@ def test_the_same_key_from_another_person_does_not_return_the_first_item(
     assert Item.objects.count() == 2
 
 
-def test_submit_without_a_key_twice_makes_two_items(http: httpx.Client, agency: Organization, applicant_id: str) -> None:
+def test_submit_without_a_key_twice_makes_two_items(
+    http: httpx.Client, agency: Organization, applicant_id: str
+) -> None:
     for _ in range(2):
         assert http.post("/api/v1/items/", json=letter(agency, applicant_id)).status_code == 201
     assert Item.objects.count() == 2
