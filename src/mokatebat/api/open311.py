@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,8 +34,8 @@ from mokatebat.core.http import client_ip
 from mokatebat.core.persian import normalize_text
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
-from mokatebat.correspondence.models import Item, Referral, Status
-from mokatebat.correspondence.timeline import public_timeline
+from mokatebat.correspondence.models import Confidentiality, Item, ItemEvent, Referral, Status
+from mokatebat.correspondence.timeline import describe
 
 from . import catalogue
 from .authentication import client_for_token
@@ -185,15 +186,16 @@ def _expected(item: Item) -> str | None:
     return end_of_day.isoformat()
 
 
-def _public_request(row: Open311Request) -> dict[str, Any]:
+def _public_request(row: Open311Request, names: dict[str, str]) -> dict[str, Any]:
     """One request as anyone may see it: no personal data, no free text a person typed."""
     item = row.item
-    timeline = public_timeline(item)
+    # Prefetched events, filtered here: a listing of 200 requests costs a fixed number of queries.
+    public_events = [event for event in item.events.all() if event.is_public]
     return {
         "service_request_id": row.service_request_id,
         "status": "closed" if item.status in CLOSED_STATUSES else "open",
-        "status_notes": timeline[-1].title if timeline else "",
-        "service_name": (entry.name if (entry := catalogue.get_service(row.service_code)) else ""),
+        "status_notes": describe(public_events[-1]).title if public_events else "",
+        "service_name": names.get(row.service_code, ""),
         "service_code": row.service_code,
         "agency_responsible": item.agency.name,
         "service_notice": "",
@@ -203,9 +205,22 @@ def _public_request(row: Open311Request) -> dict[str, Any]:
     }
 
 
+def _render_requests(rows: Any, fmt: str) -> HttpResponse:
+    names = {entry.code: entry.name for entry in catalogue.services()}
+    return _render([_public_request(row, names) for row in rows], fmt, "service_requests")
+
+
+def _rows() -> QuerySet[Open311Request]:
+    events = Prefetch("item__events", queryset=ItemEvent.objects.order_by("occurred_at", "id"))
+    return (
+        Open311Request.objects.select_related("item__agency")
+        .prefetch_related("item__referrals", events)
+        .exclude(item__confidentiality=Confidentiality.CONFIDENTIAL)
+    )
+
+
 def _listing(request: HttpRequest) -> QuerySet[Open311Request] | None:
-    rows = Open311Request.objects.select_related("item__agency").prefetch_related("item__referrals", "item__events")
-    rows = rows.exclude(item__confidentiality="confidential")
+    rows = _rows()
     params = request.GET
     if ids := params.get("service_request_id"):
         return rows.filter(service_request_id__in=[i.strip() for i in ids.split(",")][:LIST_LIMIT])
@@ -237,20 +252,15 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = _listing(request)
     if rows is None:
         return _errors(fmt, 400, str(_("تاریخ را به قالب ISO 8601 بفرستید (مانند 2026-11-23T10:00:00Z).")))
-    return _render([_public_request(row) for row in rows[:LIST_LIMIT]], fmt, "service_requests")
+    return _render_requests(rows[:LIST_LIMIT], fmt)
 
 
 @require_GET
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
-    row = (
-        Open311Request.objects.select_related("item__agency")
-        .exclude(item__confidentiality="confidential")
-        .filter(service_request_id=request_id)
-        .first()
-    )
-    if row is None:
+    rows = _rows().filter(service_request_id=request_id)
+    if not rows:
         return _errors(_fmt(fmt), 404, str(_("چنین درخواستی پیدا نشد.")))
-    return _render([_public_request(row)], _fmt(fmt), "service_requests")
+    return _render_requests(rows, _fmt(fmt))
 
 
 @require_GET
@@ -361,8 +371,6 @@ def open311_submit(
     device_id: str,
 ) -> Open311Request:
     """The item through the one submit step, and its Open311 face, in one transaction."""
-    from django.db import transaction
-
     with transaction.atomic():
         item, _created = wf.item_submit(
             agency=entry.agency,

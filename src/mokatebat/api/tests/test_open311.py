@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,8 +11,10 @@ from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
+from django.test import Client
 
 from mokatebat.api.models import Open311Request, Scope
+from mokatebat.core.identifiers import generate_national_id
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.models import Item
 from mokatebat.organization.models import Organization, User
@@ -177,3 +180,22 @@ def test_media_url_from_an_allowed_host_is_stored_not_fetched(
     assert http.post("/open311/v2/requests.json", data=data).status_code == 201
     assert Open311Request.objects.get().media_url == url
     assert seen == []
+
+
+def test_the_listing_costs_the_same_queries_for_one_request_or_many(
+    agency: Organization, api_key: str, django_assert_num_queries: Any
+) -> None:
+    browser = Client()
+
+    def post_one(seed: int) -> None:
+        national_id = generate_national_id(random.Random(seed))
+        data = request_form(api_key, f"{agency.code}.report", national_id)
+        assert browser.post("/open311/v2/requests.json", data).status_code == 201
+
+    post_one(1)
+    with django_assert_num_queries(4):  # rows, referrals, events, the catalogue's agencies
+        assert len(browser.get("/open311/v2/requests.json").json()) == 1
+    post_one(2)
+    post_one(3)
+    with django_assert_num_queries(4):
+        assert len(browser.get("/open311/v2/requests.json").json()) == 3
