@@ -31,6 +31,21 @@ def run_form(form_class: type[forms.Form], data: dict[str, Any], **kwargs: Any) 
     return form
 
 
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(
+        help_text="invalid, parse_error, not_authenticated, authentication_failed, "
+        "permission_denied, not_found, method_not_allowed, conflict, throttled…"
+    )
+    message = serializers.CharField(help_text=_("پیام فارسی برای نمایش به کاربر"))
+    fields = serializers.DictField(help_text=_("برای هر فیلد نادرست، فهرست پیام‌های فارسی"))
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every error of the API: {"error": {"code", "message", "fields"}}."""
+
+    error = ErrorDetailSerializer()
+
+
 # --- Public: agencies, units, catalogue --------------------------------------------------------------
 
 

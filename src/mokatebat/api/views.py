@@ -43,7 +43,7 @@ from .errors import Conflict
 from .models import Scope
 
 ERRORS = {
-    code: OpenApiResponse(OpenApiTypes.OBJECT, description=description)
+    code: OpenApiResponse(s.ErrorSerializer, description=description)
     for code, description in {
         400: "invalid",
         401: "not_authenticated",
