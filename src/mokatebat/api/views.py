@@ -76,6 +76,15 @@ def _idempotency_key(request: Request, namespace: str, national_id: str) -> str 
 # --- Public ----------------------------------------------------------------------------------------------
 
 
+class NoStoreMixin:
+    """Answers with personal data stay out of every cache (the browser's, a proxy's)."""
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 class PublicView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -139,7 +148,7 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
     responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 429)},
     description="Send a letter to an agency (R1). The tracking code comes back here and by SMS.",
 )
-class SubmitItem(PublicView):
+class SubmitItem(NoStoreMixin, PublicView):
     throttle_classes = [PublicSubmitThrottle]
 
     def post(self, request: Request) -> Response:
@@ -152,7 +161,7 @@ class SubmitItem(PublicView):
     responses={200: s.TrackResultSerializer, **_errors(400, 404, 429)},
     description="Track with national ID + tracking code (R3, R23). Wrong ID, wrong code or both: the same 404.",
 )
-class Track(PublicView):
+class Track(NoStoreMixin, PublicView):
     def post(self, request: Request) -> Response:
         fields = s.TrackSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
@@ -181,7 +190,7 @@ class ItemCursor(pagination.CursorPagination):
     ordering = ("-submitted_at", "-id")
 
 
-class ClientView(APIView):
+class ClientView(NoStoreMixin, APIView):
     permission_classes = [HasScope]
     required_scope = Scope.ITEMS_READ
 

@@ -110,6 +110,7 @@ def test_track_returns_the_public_timeline_only(http: httpx.Client, answered: It
     code = to_persian_digits(answered.tracking_code)
     response = http.post("/api/v1/track/", json={"national_id": national_id, "tracking_code": code})
     assert response.status_code == 200, response.text
+    assert response.headers["Cache-Control"] == "no-store"
     body = response.json()
     assert body["status"] == "referred"
     assert [e["title"] for e in body["timeline"]] == ["نامه دریافت شد", "در دبیرخانه ثبت شد", "برای رسیدگی ارجاع شد"]
