@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import StringIO
 
 import httpx
+from django.core.management import call_command
+from django.test import Client
 
+from mokatebat.api.authentication import client_for_token
 from mokatebat.api.models import ClientSystem, Scope
 from mokatebat.api.workflow import client_deactivate, client_rotate_token
 from mokatebat.correspondence.models import EventKind, Item
@@ -175,3 +179,20 @@ def test_a_rotated_or_deactivated_token_stops_working(http: httpx.Client, agency
     assert http.get("/api/v1/client/items/", headers=bearer(new_token)).status_code == 200
     client_deactivate(client=client)
     assert_error(http.get("/api/v1/client/items/", headers=bearer(new_token)), 401, "authentication_failed")
+
+
+def test_the_command_creates_a_client_and_prints_its_token_once(agency: Organization) -> None:
+    out = StringIO()
+    call_command(
+        "create_api_client", agency.code, "سامانه پستی", "--scope", "items:read", "--scope", "open311", stdout=out
+    )
+    token = out.getvalue().split(": ")[-1].strip()
+    client = ClientSystem.objects.get(name="سامانه پستی")
+    assert client.scopes == ["items:read", "open311"]
+    assert client_for_token(token) == client
+
+
+def test_a_client_service_account_cannot_sign_in_to_the_staff_pages(agency: Organization) -> None:
+    client, token = make_client(agency, "سامانه آزمایشی", [Scope.ITEMS_READ])
+    assert not client.user.has_usable_password()
+    assert not Client().login(username=client.user.username, password=token)

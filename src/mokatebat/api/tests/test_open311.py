@@ -102,6 +102,13 @@ def test_xml_is_offered_too(http: httpx.Client, agency: Organization) -> None:
     assert root.find("service/service_code") is not None
 
 
+def test_errors_come_as_xml_when_xml_was_asked_for(http: httpx.Client, agency: Organization) -> None:
+    response = http.post("/open311/v2/requests.xml", data={"api_key": "wrong", "service_code": f"{agency.code}.report"})
+    assert response.status_code == 403
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output in a test
+    assert [(e.findtext("code"), bool(e.findtext("description"))) for e in root.findall("error")] == [("403", True)]
+
+
 def test_errors_follow_the_spec(http: httpx.Client, agency: Organization, api_key: str, applicant_id: str) -> None:
     no_key = http.post("/open311/v2/requests.json", data=request_form("wrong", f"{agency.code}.report", applicant_id))
     assert no_key.status_code == 403
