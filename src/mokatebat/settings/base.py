@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "mokatebat.inquiries",
     "mokatebat.notifications",
     "mokatebat.services",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "mokatebat.api",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +205,37 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# REST API v1 and Open311 (app ``api``): token auth only (no session, so no CSRF), one error shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["mokatebat.api.authentication.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["mokatebat.api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["mokatebat.api.authentication.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mokatebat.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mokatebat API",
+    "DESCRIPTION": "Citizens' letters to the agencies of the government network: public submit and track, "
+    'and client systems of an agency working on its items. Errors: {"error": {"code", "message", "fields"}}.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN, and the CSP stays 'self'
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "mokatebat.correspondence.models.Kind",
+        "EventKindEnum": "mokatebat.correspondence.models.EventKind",
+        "RequesterKindEnum": "mokatebat.citizens.models.Requester.Kind",
+        "UnitKindEnum": "mokatebat.organization.models.Unit.Kind",
+    },
+}
+API_PUBLIC_SUBMIT_RATE = os.environ.get("API_PUBLIC_SUBMIT_RATE", "20/h")
+# Open311 media_url: accepted (and stored, never fetched) only from these hosts.
+OPEN311_MEDIA_HOSTS = env_list("OPEN311_MEDIA_HOSTS")
 
 CSRF_FAILURE_VIEW = "mokatebat.core.views.csrf_failure"
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mokatebat.api import demo as api_demo
 from mokatebat.core.identifiers import generate_legal_id, generate_national_id
 from mokatebat.core.jalali import TEHRAN
 from mokatebat.core.tracking import format_tracking_code
@@ -1022,6 +1023,7 @@ class Command(BaseCommand):
             services_demo.load_demo()  # the e-service desk (R5, R6, R8); idempotent
             inquiries_demo.load_demo()
             devices = ensure_demo_authenticators()
+            self.stdout.write(api_demo.load_demo())
         if created:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo network loaded: {created} letters in {time.monotonic() - started:.1f} s.")

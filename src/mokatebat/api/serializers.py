@@ -1,0 +1,254 @@
+"""Request and response shapes of the REST API.
+
+Input goes through the very Django forms of the web pages (``run_form``): the same normalisation
+(ی/ک, Persian and Arabic digits, bidi and NUL removal) and the same Persian messages, at this edge.
+The serializers' own fields describe the shapes for OpenAPI and refuse wrong JSON types early.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from mokatebat.citizens.models import Requester
+from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
+from mokatebat.correspondence.models import Channel, Item, ItemEvent, Kind, Referral, Response, Status
+from mokatebat.correspondence.timeline import TimelineEntry
+from mokatebat.organization.models import Organization, Unit
+
+from .catalogue import CatalogueEntry
+
+
+def run_form(form_class: type[forms.Form], data: dict[str, Any], **kwargs: Any) -> forms.Form:
+    """Validate with a web form; its errors become the API's ``fields`` (Persian, per field)."""
+    form_data = {key: ("" if value is None else value) for key, value in data.items()}
+    form = form_class(form_data, **kwargs)
+    if not form.is_valid():
+        raise serializers.ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    return form
+
+
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(
+        help_text="invalid, parse_error, not_authenticated, authentication_failed, "
+        "permission_denied, not_found, method_not_allowed, conflict, throttled…"
+    )
+    message = serializers.CharField(help_text=_("پیام فارسی برای نمایش به کاربر"))
+    fields = serializers.DictField(help_text=_("برای هر فیلد نادرست، فهرست پیام‌های فارسی"))
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every error of the API: {"error": {"code", "message", "fields"}}."""
+
+    error = ErrorDetailSerializer()
+
+
+# --- Public: agencies, units, catalogue --------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer[Unit]):
+    parent = serializers.UUIDField(source="parent.public_id", allow_null=True, default=None)
+    path_name = serializers.CharField()
+
+    class Meta:
+        model = Unit
+        fields = ["public_id", "name", "path_name", "kind", "parent", "accepts_letters"]
+
+
+class AgencySerializer(serializers.ModelSerializer[Organization]):
+    class Meta:
+        model = Organization
+        fields = ["code", "name", "short_name", "province", "city", "phone"]
+
+
+class AgencyDetailSerializer(AgencySerializer):
+    units = serializers.SerializerMethodField()
+
+    class Meta(AgencySerializer.Meta):
+        fields = [*AgencySerializer.Meta.fields, "units"]
+
+    def get_units(self, agency: Organization) -> list[dict[str, Any]]:
+        units = agency.units.filter(is_active=True).select_related("parent__parent__parent").order_by("name")
+        return UnitSerializer(units, many=True).data
+
+
+class ServiceSerializer(serializers.Serializer[CatalogueEntry]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    agency = serializers.CharField(source="agency.code")
+    agency_name = serializers.CharField(source="agency.name")
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    keywords = serializers.ListField(child=serializers.CharField())
+
+
+# --- Public: submit and track ------------------------------------------------------------------------
+
+
+class SubmitSerializer(serializers.Serializer[Any]):
+    """A citizen's letter; validated by the web form ``SubmitLetterForm``."""
+
+    agency = serializers.CharField(max_length=40, help_text=_("کد دستگاه، از فهرست دستگاه‌ها"))
+    unit = serializers.UUIDField(required=False, allow_null=True, help_text=_("شناسه واحد گیرنده (اختیاری)"))
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.LETTER)
+    subject = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20000)
+    requester_kind = serializers.ChoiceField(choices=Requester.Kind.choices, default=Requester.Kind.NATURAL)
+    full_name = serializers.CharField(max_length=120)
+    national_id = serializers.CharField(max_length=20)
+    mobile = serializers.CharField(max_length=20)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    legal_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    legal_national_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        data = {**attrs, "nonce": new_form_nonce()}
+        if data.get("unit") is not None:
+            data["unit"] = str(data["unit"])
+        self.form = run_form(SubmitLetterForm, data)
+        return self.form.cleaned_data
+
+
+class ClientSubmitSerializer(SubmitSerializer):
+    """A letter the agency's own system received (by post, in person, by phone) and hands over."""
+
+    agency = serializers.HiddenField(default="")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.IN_PERSON)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs["agency"] = self.context["agency"].code
+        channel = attrs.pop("channel")
+        cleaned = super().validate(attrs)
+        return {**cleaned, "channel": channel}
+
+
+class SubmittedSerializer(serializers.Serializer[Item]):
+    tracking_code = serializers.CharField()
+    agency = serializers.CharField(source="agency.code")
+    status = serializers.ChoiceField(choices=Status.choices)
+    submitted_at = serializers.DateTimeField()
+
+
+class TrackSerializer(serializers.Serializer[Any]):
+    national_id = serializers.CharField(max_length=30, help_text=_("کد ملی یا شناسه ملی شخص حقوقی"))
+    tracking_code = serializers.CharField(max_length=30)
+
+
+class TimelineEntrySerializer(serializers.Serializer[TimelineEntry]):
+    occurred_at = serializers.DateTimeField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class PublicResponseSerializer(serializers.ModelSerializer[Response]):
+    class Meta:
+        model = Response
+        fields = ["outgoing_number", "issued_at", "unit_name", "verification_code"]
+
+
+class TrackResultSerializer(serializers.Serializer[Item]):
+    """Only what the web tracking page shows: no internal notes, no staff names."""
+
+    tracking_code = serializers.CharField()
+    agency = serializers.CharField(source="agency.name")
+    subject = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    registration_number = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    timeline = TimelineEntrySerializer(many=True)
+    responses = PublicResponseSerializer(many=True)
+
+
+# --- Client systems ------------------------------------------------------------------------------------
+
+
+class RequesterSerializer(serializers.ModelSerializer[Requester]):
+    class Meta:
+        model = Requester
+        fields = ["kind", "full_name", "national_id", "mobile", "email", "address", "legal_name", "legal_national_id"]
+
+
+class ItemSerializer(serializers.ModelSerializer[Item]):
+    agency = serializers.CharField(source="agency.code")
+    addressed_unit = serializers.UUIDField(source="addressed_unit.public_id", allow_null=True, default=None)
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Item
+        fields = [
+            "public_id",
+            "tracking_code",
+            "registration_number",
+            "agency",
+            "addressed_unit",
+            "kind",
+            "channel",
+            "subject",
+            "status",
+            "status_label",
+            "resolution",
+            "priority",
+            "submitted_at",
+            "registered_at",
+            "updated_at",
+            "version",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer[ItemEvent]):
+    class Meta:
+        model = ItemEvent
+        fields = ["public_id", "kind", "occurred_at", "is_public", "note"]
+
+
+class ReferralSerializer(serializers.ModelSerializer[Referral]):
+    unit = serializers.UUIDField(source="unit.public_id")
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Referral
+        fields = ["public_id", "unit", "unit_name", "role", "state", "instruction", "deadline", "created_at"]
+
+
+class ResponseSerializer(serializers.ModelSerializer[Response]):
+    class Meta:
+        model = Response
+        fields = ["public_id", "outgoing_number", "issued_at", "body", "signer_name", "signer_title", "unit_name"]
+
+
+class ItemDetailSerializer(ItemSerializer):
+    requester = RequesterSerializer()
+    events = EventSerializer(many=True)
+    referrals = ReferralSerializer(many=True)
+    responses = ResponseSerializer(many=True)
+
+    class Meta(ItemSerializer.Meta):
+        fields = [*ItemSerializer.Meta.fields, "body", "requester", "events", "referrals", "responses"]
+
+
+class VersionSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("نسخه‌ای که سامانه دیده است؛ اگر نامه تغییر کرده باشد، ۴۰۹")
+    )
+
+
+class ReferSerializer(VersionSerializer):
+    unit = serializers.UUIDField()
+    copies = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    instruction = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ActionSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=5000)
+    public = serializers.BooleanField(default=False, help_text=_("به متقاضی نشان داده و پیامک شود"))
+
+
+class ResponseIssueSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=50000)
+    signer_title = serializers.CharField(max_length=120)
