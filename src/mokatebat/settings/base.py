@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mokatebat.citizens",
     "mokatebat.correspondence",
     "mokatebat.counters",
+    "mokatebat.publicrelations",
     "mokatebat.notifications",
 ]
 
