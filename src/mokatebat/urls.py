@@ -77,6 +77,7 @@ urlpatterns = [
         name="staff-referral-to-secretariat",
     ),
     path("counter/", include("mokatebat.counters.urls")),
+    path("staff/pr/", include("mokatebat.publicrelations.urls")),
     path("sms/delivery/", sms.delivery_report, name="sms-delivery-report"),
     path("i18n/setlang/", set_language, name="set-language"),
     path("manifest.webmanifest", core_views.manifest, name="manifest"),

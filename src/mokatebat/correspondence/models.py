@@ -218,6 +218,15 @@ class EventKind(models.TextChoices):
     RECEIVED_FROM_AGENCY = "received_from_agency", _("از دستگاه دیگر رسید")
     DRAFT_SIGNED = "draft_signed", _("پاسخ امضا شد")
     BUNDLED = "bundled", _("به مجموعه افزوده شد")
+    # Public relations (publicrelations app, R17–R20)
+    PR_DECIDED = "pr_decided", _("ارتباطات مردمی تصمیم گرفت")
+    ANONYMISED = "anonymised", _("نسخه بی‌نام‌شده برای واحد فرستاده شد")
+    IDENTITY_REVEALED = "identity_revealed", _("هویت متقاضی نمایش داده شد")
+    ANSWER_TO_PR = "answer_to_pr", _("گزارش واحد به ارتباطات مردمی")
+    MEETING_SCHEDULED = "meeting_scheduled", _("وقت ملاقات تعیین شد")
+    MEETING_CANCELLED = "meeting_cancelled", _("ملاقات لغو شد")
+    MEETING_REJECTED = "meeting_rejected", _("درخواست ملاقات رد شد")
+    MEETING_HELD = "meeting_held", _("ملاقات برگزار شد")
 
 
 class ItemEvent(models.Model):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 PLACEHOLDER = "[حذف شد]"
 
@@ -96,7 +97,7 @@ def _name_regexes(identity: Identity) -> list[re.Pattern[str]]:
         parts = ["".join(_letters(word)) for word in _SEPARATORS.split(name)]
         parts = [p for p in parts if p]
         # "محمد رضا" is also written "محمدرضا": each pair of neighbours is a word too.
-        words.update(a + b for a, b in zip(parts, parts[1:], strict=False) if a not in _TITLES)
+        words.update(a + b for a, b in pairwise(parts) if a not in _TITLES)
         words.update(p for p in parts if len(p) >= 2 and p not in _TITLES)
     for text in [*sorted(phrases, key=len, reverse=True), *sorted(words, key=len, reverse=True)]:
         regex = _phrase_regex(text)
