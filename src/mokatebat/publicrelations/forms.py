@@ -134,7 +134,7 @@ class ReportForm(PersianForm):
 # --- Meetings -------------------------------------------------------------------------------------------
 
 
-class SlotChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         from mokatebat.core.jalali import format_jalali_datetime
 

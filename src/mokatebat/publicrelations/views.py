@@ -423,7 +423,13 @@ def guidance_report(request: HttpRequest) -> HttpResponse:
         "outcome": dict(GuidanceRecord.Outcome.choices),
     }
     table = [
-        {key: labels[key][row[key]] for key in labels} | {"count": row["count"], "minutes": row["minutes"]}
+        {
+            "channel": labels["channel"][row["channel"]],
+            "category": labels["category"][row["category"]],
+            "outcome": labels["outcome"][row["outcome"]],
+            "count": row["count"],
+            "minutes": row["minutes"],
+        }
         for row in rows.order_by("channel", "category", "outcome")
     ]
     registered = Item.objects.filter(

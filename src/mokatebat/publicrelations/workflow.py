@@ -329,7 +329,7 @@ def _slot_sms(slot: MeetingSlot) -> dict[str, str]:
 
 def _locked_meeting(meeting: Meeting, *states: str) -> tuple[Item, Meeting]:
     item = _locked(meeting.item, None)
-    meeting = Meeting.objects.select_for_update().select_related("slot").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("slot").get(pk=meeting.pk)
     _require(meeting.state in states, _("این ملاقات در وضعیتی نیست که این کار روی آن انجام شود."))
     return item, meeting
 
@@ -353,7 +353,7 @@ def meeting_schedule(*, meeting: Meeting, actor: User, slot: MeetingSlot) -> Mee
         item, meeting = _locked_meeting(meeting, Meeting.State.REQUESTED)
         _book(meeting, slot, item)
         _bump(item)
-        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, **_slot_sms(slot))
+        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, slot=_slot_sms(slot))
         _notify(item, event, "meeting_scheduled", tracking_code=item.tracking_code, **_slot_sms(slot))
     return meeting
 
@@ -366,7 +366,7 @@ def meeting_reschedule(*, meeting: Meeting, actor: User, slot: MeetingSlot) -> M
         meeting.save(update_fields=["reminded_slot", "updated_at"])
         _book(meeting, slot, item)
         _bump(item)
-        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, **_slot_sms(slot))
+        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, slot=_slot_sms(slot))
         _notify(item, event, "meeting_rescheduled", tracking_code=item.tracking_code, **_slot_sms(slot))
     return meeting
 
@@ -454,7 +454,12 @@ def queue_meeting_reminders(*, now: datetime.datetime | None = None) -> int:
     count = 0
     for meeting_id in due.values_list("pk", flat=True):
         with transaction.atomic():
-            meeting = Meeting.objects.select_for_update(skip_locked=True).filter(pk=meeting_id).first()
+            meeting = (
+                Meeting.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("slot")
+                .filter(pk=meeting_id)
+                .first()
+            )
             if (
                 meeting is None
                 or meeting.state != Meeting.State.SCHEDULED
@@ -462,7 +467,8 @@ def queue_meeting_reminders(*, now: datetime.datetime | None = None) -> int:
             ):
                 continue
             item = Item.objects.select_related("agency", "requester").get(pk=meeting.item_id)
-            slot = MeetingSlot.objects.get(pk=meeting.slot_id)
+            slot = meeting.slot
+            assert slot is not None  # scheduled meetings have a slot
             queue_sms(
                 dedup_key=f"meeting-reminder:{meeting.public_id}:{slot.public_id}",
                 template="meeting_reminder",
