@@ -122,6 +122,8 @@ class IntakeItemForm(SubmitLetterForm):
         self.fields["kind"].choices = PR_KIND_CHOICES  # type: ignore[attr-defined]
         self.fields["kind"].initial = Kind.COMPLAINT
         self.fields["kind"].label = _("نوع")
+        units = Unit.objects.filter(organization=agency, is_active=True).order_by("name")
+        self.fields["about_unit"].queryset = units  # type: ignore[attr-defined]
         for name in ("agency", "unit", "attachments", "keep_uploads"):
             del self.fields[name]  # the agency is the operator's own; files come by the online form
 

@@ -372,6 +372,8 @@ def _intake(request: HttpRequest, channel: str) -> HttpResponse:
                 subject=d["subject"],
                 body=d["body"],
                 requester=register.requester_details(),
+                about_unit=d.get("about_unit"),
+                about_text=d.get("about_text", ""),
                 idempotency_key=f"form:{d['nonce']}",
             )
             messages.success(

@@ -36,6 +36,7 @@ from mokatebat.organization.models import Organization, Unit, User
 
 from .auth import can_reveal
 from .models import (
+    ABOUT_WHOM_KINDS,
     DEFAULT_THANKS,
     DEFAULT_THANKS_OTHER,
     FEEDBACK_KINDS,
@@ -313,6 +314,21 @@ def intake_register(
             if kind == Kind.MEETING_REQUEST:
                 Meeting.objects.create(item=item)
     return item, created
+
+
+def pr_received_online(item: Item, about_unit: Unit | None, about_text: str) -> PrCase | None:
+    """An item from the public form: PR kinds get their case (about whom) and, for a meeting request,
+    its place in the head's office. Other kinds are none of PR's business."""
+    if item.kind not in PR_KINDS:
+        return None
+    case, created = PrCase.objects.get_or_create(item=item)
+    if created and item.kind in ABOUT_WHOM_KINDS:
+        case.about_unit = about_unit if about_unit and about_unit.organization_id == item.agency_id else None
+        case.about_text = about_text
+        case.save(update_fields=["about_unit", "about_text"])
+    if item.kind == Kind.MEETING_REQUEST:
+        Meeting.objects.get_or_create(item=item)
+    return case
 
 
 # --- Public meetings (R20) -------------------------------------------------------------------------------

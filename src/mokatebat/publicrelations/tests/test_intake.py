@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import random
 
+from django.test import Client
 from django.urls import reverse
 
 from mokatebat.core.identifiers import generate_national_id
 from mokatebat.correspondence.models import Channel, Item
 from mokatebat.notifications.models import OutboxMessage
-from mokatebat.organization.models import Unit, User
+from mokatebat.organization.models import Organization, Unit, User
 from mokatebat.publicrelations.models import GuidanceRecord
 
 from .conftest import signed_in
@@ -107,3 +108,43 @@ def test_visit_registered_by_pr_opens_its_pr_page(pr_expert: User) -> None:
 def test_unit_staff_cannot_record_intake(unit_clerk: User) -> None:
     assert signed_in(unit_clerk).get(reverse("pr-visit-new")).status_code == 403
     assert signed_in(unit_clerk).get(reverse("pr-report")).status_code == 403
+
+
+def test_online_complaint_says_about_which_unit(client: Client, agency: Organization, unit: Unit) -> None:
+    data = {
+        "nonce": "online-1",
+        "agency": agency.code,
+        "unit": "",
+        "kind": "complaint",
+        "about_unit": str(unit.public_id),
+        "about_text": "",
+        "subject": "شکایت از نوبت‌دهی",
+        "body": "نوبت من بدون اطلاع لغو شد.",
+        "requester_kind": "natural",
+        "full_name": "سارا ملکی",
+        "national_id": generate_national_id(random.Random(9)),
+        "mobile": "09127778899",
+    }
+    assert client.post(reverse("letter-new"), data).status_code == 302
+    item = Item.objects.get()
+    assert item.pr_case.about_unit == unit
+    assert item.channel == Channel.ONLINE
+
+
+def test_online_meeting_request_reaches_the_head_office(client: Client, agency: Organization, head: User) -> None:
+    data = {
+        "nonce": "online-2",
+        "agency": agency.code,
+        "unit": "",
+        "kind": "meeting_request",
+        "about_text": "",
+        "subject": "درخواست ملاقات با رئیس",
+        "body": "درباره طرح پیشنهادی روستا",
+        "requester_kind": "natural",
+        "full_name": "رضا پاکزاد",
+        "national_id": generate_national_id(random.Random(10)),
+        "mobile": "09127778800",
+    }
+    assert client.post(reverse("letter-new"), data).status_code == 302
+    page = signed_in(head).get(reverse("pr-meetings")).content.decode()
+    assert "درخواست ملاقات با رئیس" in page
