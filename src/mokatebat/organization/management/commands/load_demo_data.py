@@ -40,6 +40,7 @@ from mokatebat.correspondence.workflow import (
 )
 from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
+from mokatebat.publicrelations.demo import load_demo as load_pr_demo
 
 SEED = 1405
 DEMO_PASSWORD = "demo-pass-1405"  # noqa: S105 - published on purpose: demo logins only, refused in production
@@ -1017,6 +1018,7 @@ class Command(BaseCommand):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_ID])
             if not demo_is_loaded():
                 created = build_demo_data(timezone.now())
+            load_pr_demo(timezone.now())  # public relations (publicrelations app); idempotent
             devices = ensure_demo_authenticators()
         if created:
             self.stdout.write(
