@@ -175,7 +175,9 @@ class RedirectForm(PersianForm, UnitChoiceMixin):
 
 class OutcomeForm(PersianForm, UnitChoiceMixin):
     note = forms.CharField(label=_("شرح نتیجه ملاقات"), widget=forms.Textarea(attrs={"rows": 3}))
-    follow_up = forms.BooleanField(label=_("نیاز به پیگیری دارد"), required=False)
+    follow_up = forms.BooleanField(
+        label=_("نیاز به پیگیری دارد"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
     unit_1 = forms.ModelChoiceField(label=_("واحد پیگیری"), queryset=Unit.objects.none(), required=False)
     instruction_1 = forms.CharField(label=_("دستور"), required=False, max_length=500)
     unit_2 = forms.ModelChoiceField(label=_("واحد پیگیری دوم"), queryset=Unit.objects.none(), required=False)
