@@ -32,7 +32,7 @@ def _person(seed: int, name: str, mobile: str) -> RequesterDetails:
     )
 
 
-CASES = (
+CASES: tuple[tuple[int, str, str, str, str, str], ...] = (
     (1, "complaint", "شکایت از برخورد کارکنان داروخانه بیمارستان", "رقیه امیری", "09121110001", "refer"),
     (2, "complaint", "شکایت از طولانی شدن نوبت آنژیوگرافی", "کاظم نیک‌نام", "09121110002", "refer_answered"),
     (3, "suggestion", "پیشنهاد راه‌اندازی نوبت‌دهی پیامکی", "پریسا سلطانی", "09121110003", ""),
@@ -72,8 +72,8 @@ def load_demo(now: datetime.datetime | None = None) -> int:
     users = {u.username: u for u in User.objects.filter(username__in=["moh.pr", "moh.phone", "moh.head", "moh.unit"])}
     if agency is None or len(users) < 4:
         return 0
-    for code, name in DEFAULT_EXTRA_CATEGORIES:
-        ExtraCategory.objects.get_or_create(agency=agency, code=code, defaults={"name": str(name)})
+    for code, label in DEFAULT_EXTRA_CATEGORIES:
+        ExtraCategory.objects.get_or_create(agency=agency, code=code, defaults={"name": str(label)})
     slots = _slots(agency, now)
     expert, head, unit_user = users["moh.pr"], users["moh.head"], users["moh.unit"]
     unit = Unit.objects.filter(organization=agency, name="اداره نظارت بر مؤسسات پزشکی و داروخانه‌ها").first()
