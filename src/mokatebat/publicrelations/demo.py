@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from mokatebat.core.identifiers import generate_national_id
 from mokatebat.correspondence.models import Item
 from mokatebat.correspondence.workflow import RequesterDetails, item_submit
+from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Organization, Unit, User
 
 from . import workflow as pr
@@ -97,6 +99,10 @@ def load_demo(now: datetime.datetime | None = None) -> int:
         pr.pr_received_online(item, None, "")
         _advance(item, step, expert=expert, head=head, unit_user=unit_user, unit=unit, slot=slots[seed % len(slots)])
     _guidance(agency, users["moh.phone"], expert, unit)
+    # These SMS describe the past: the worker must not send them on first start.
+    OutboxMessage.objects.filter(item__idempotency_key__startswith=KEY, state=SmsState.CREATED).update(
+        state=SmsState.SENT, attempts=1, provider="demo", sent_at=F("created_at")
+    )
     return created_count
 
 

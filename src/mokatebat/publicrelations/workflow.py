@@ -114,6 +114,12 @@ def thank_you_text(agency: Organization, kind: str, extra: ExtraCategory | None 
     return DEFAULT_THANKS.get(kind, DEFAULT_THANKS_OTHER)
 
 
+def _registered(item: Item, actor: User, at: datetime.datetime) -> Item:
+    """Every item past submission carries its registration number (R2), PR items too: registered on
+    PR's first decision, with the citizen's SMS, unless it already was."""
+    return item if item.is_registered else wf.item_register(item=item, actor=actor, at=at)
+
+
 def _close(
     item: Item, *, actor: User | None, at: datetime.datetime, resolution: str, template: str, **sms: str
 ) -> None:
@@ -141,6 +147,7 @@ def pr_close_no_action(*, item: Item, actor: User, expected_version: int | None 
         case.save(update_fields=["decision", "decided_by", "decided_at"])
         _event(item, EventKind.PR_DECIDED, at=at, actor=actor, public=False, decision=Decision.NO_ACTION)
         message = thank_you_text(item.agency, item.kind, case.extra_category)
+        item = _registered(item, actor, at)
         _close(item, actor=actor, at=at, resolution=Resolution.NO_ACTION_NEEDED, template="pr_thanks", message=message)
     return item
 
@@ -187,8 +194,7 @@ def pr_refer_anonymised(
         case.save(update_fields=["decision", "decided_by", "decided_at"])
         _event(item, EventKind.PR_DECIDED, at=at, actor=actor, public=False, decision=Decision.ACTION)
         _event(item, EventKind.ANONYMISED, at=at, actor=actor, public=False, unit=unit.name)
-        if not item.is_registered:
-            item = wf.item_register(item=item, actor=actor, at=at)
+        item = _registered(item, actor, at)
         wf.item_refer(item=item, actor=actor, unit=unit, instruction=redact(instruction, identity), deadline=deadline)
     return copy
 
@@ -396,6 +402,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
         item, meeting = _locked_meeting(meeting, Meeting.State.SCHEDULED)
         meeting.state, meeting.reason = Meeting.State.CANCELLED, reason
         meeting.save(update_fields=["state", "reason", "updated_at"])
+        item = _registered(item, actor, at)
         item.status, item.resolution = Status.CLOSED, Resolution.NO_ACTION_NEEDED
         _bump(item, "status", "resolution")
         event = _event(item, EventKind.MEETING_CANCELLED, at=at, actor=actor, note=reason)
@@ -411,6 +418,7 @@ def meeting_reject(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
         item, meeting = _locked_meeting(meeting, Meeting.State.REQUESTED)
         meeting.state, meeting.reason = Meeting.State.REJECTED, reason
         meeting.save(update_fields=["state", "reason", "updated_at"])
+        item = _registered(item, actor, at)
         item.status, item.resolution = Status.CLOSED, Resolution.NO_ACTION_NEEDED
         _bump(item, "status", "resolution")
         event = _event(item, EventKind.MEETING_REJECTED, at=at, actor=actor, note=reason)
@@ -424,8 +432,7 @@ def meeting_redirect(*, meeting: Meeting, actor: User, unit: Unit, instruction: 
         item, meeting = _locked_meeting(meeting, Meeting.State.REQUESTED)
         meeting.state, meeting.reason = Meeting.State.REDIRECTED, instruction
         meeting.save(update_fields=["state", "reason", "updated_at"])
-        if not item.is_registered:
-            item = wf.item_register(item=item, actor=actor)
+        item = _registered(item, actor, timezone.now())
         return wf.item_refer(item=item, actor=actor, unit=unit, instruction=instruction)
 
 
@@ -441,11 +448,10 @@ def meeting_record_outcome(
         meeting.outcome_note = note
         meeting.save(update_fields=["state", "outcome", "outcome_note", "updated_at"])
         _event(item, EventKind.MEETING_HELD, at=at, actor=actor, public=False, note=note, outcome=meeting.outcome)
+        item = _registered(item, actor, at)
         if not follow_ups:
             _close(item, actor=actor, at=at, resolution=Resolution.NO_ACTION_NEEDED, template="meeting_no_action")
             return meeting
-        if not item.is_registered:
-            item = wf.item_register(item=item, actor=actor, at=at)
         main_unit, main_instruction = follow_ups[0]
         wf.item_refer(
             item=item,
