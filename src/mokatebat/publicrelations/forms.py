@@ -90,7 +90,13 @@ class GuidanceForm(PersianForm, UnitChoiceMixin):
     nonce = forms.CharField(widget=forms.HiddenInput)
     topic = forms.CharField(label=_("موضوع"), max_length=200)
     category = forms.ChoiceField(label=_("دسته"), choices=GuidanceCategory.choices)
-    duration_minutes = forms.IntegerField(label=_("مدت (دقیقه)"), min_value=1, max_value=600)
+    # A text box, not type=number: browsers refuse Persian digits in number inputs.
+    duration_minutes = forms.IntegerField(
+        label=_("مدت (دقیقه)"),
+        min_value=1,
+        max_value=600,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+    )
     outcome = forms.ChoiceField(
         label=_("نتیجه"), choices=GuidanceRecord.Outcome.choices, initial=GuidanceRecord.Outcome.GUIDED
     )

@@ -174,3 +174,76 @@ def test_meeting_is_approved_held_and_followed_up(
     screenshot(page, "pr-meeting-held-desktop")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_visit_guidance_and_phone_transfer_are_recorded_and_counted(
+    browser: Any, live_server: Any, pr_expert: User, phone_operator: User, unit: Unit
+) -> None:
+    problems: list[str] = []
+    context = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True, locale="fa-IR")
+    page = context.new_page()
+    sign_in(page, live_server.url, pr_expert)
+    page.goto(f"{live_server.url}/staff/pr/visits/new/")
+    guidance = page.locator("form:has(input[name=step][value=guidance])")
+    guidance.get_by_label("موضوع").fill("مدارک لازم برای کمیسیون پزشکی")
+    guidance.get_by_label("دسته").select_option("procedure")
+    guidance.get_by_label("مدت (دقیقه)").fill("۱۵")
+    assert_no_horizontal_scroll(page)
+    check(page, "pr-visit-phone", problems)
+    go(page, guidance.get_by_role("button", name="ثبت راهنمایی").click, r"/staff/pr/visits/new/")
+    expect(page.get_by_text("راهنمایی ثبت شد.")).to_be_visible()
+
+    sign_in(page, live_server.url, phone_operator)
+    page.goto(f"{live_server.url}/staff/pr/calls/new/")
+    guidance = page.locator("form:has(input[name=step][value=guidance])")
+    guidance.get_by_label("موضوع").fill("پیگیری نوبت جراحی")
+    guidance.get_by_label("دسته").select_option("follow_up")
+    guidance.get_by_label("مدت (دقیقه)").fill("4")
+    guidance.get_by_label("نتیجه").select_option("transferred")
+    go(page, guidance.get_by_role("button", name="ثبت راهنمایی").click, r"/staff/pr/calls/new/")
+    expect(page.locator("#id_transferred_to_error")).to_be_visible()  # which unit? asked, nothing lost
+    expect(guidance.get_by_label("موضوع")).to_have_value("پیگیری نوبت جراحی")
+    check(page, "pr-call-error-phone", problems)
+    guidance.get_by_label("واحدی که تماس به آن وصل شد").select_option(str(unit.public_id))
+    go(page, guidance.get_by_role("button", name="ثبت راهنمایی").click, r"/staff/pr/calls/new/")
+    page.goto(f"{live_server.url}/staff/pr/report/")
+    expect(page.get_by_text("پیگیری نوبت جراحی")).to_be_visible()
+    expect(page.get_by_text("مدارک لازم برای کمیسیون پزشکی")).to_be_visible()
+    check(page, "pr-report-phone", problems)
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_meeting_redirected_to_the_unit_and_another_held_without_action(
+    browser: Any, live_server: Any, submit: Callable[..., Item], head: User, agency: Organization, unit: Unit
+) -> None:
+    redirected = Meeting.objects.create(item=submit(kind="meeting_request", subject="ملاقات درباره پرونده بیمه"))
+    held = Meeting.objects.create(item=submit(kind="meeting_request", subject="ملاقات درباره طرح روستا"))
+    slot = slot_at(agency, 1)
+    problems: list[str] = []
+    context = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True, locale="fa-IR")
+    page = context.new_page()
+    sign_in(page, live_server.url, head)
+    page.goto(f"{live_server.url}/staff/pr/meetings/{redirected.public_id}/")
+    page.get_by_text("ارجاع به واحد صالح به جای ملاقات").click()
+    form = page.locator("form[action$='/redirect/']")
+    form.get_by_label("واحد صالح").select_option(str(unit.public_id))
+    form.get_by_label("دستور").fill("پرونده بیمه بررسی و نتیجه به متقاضی اعلام شود")
+    check(page, "pr-meeting-redirect-phone", problems)
+    go(page, form.get_by_role("button", name="ارجاع").click, r"/staff/pr/meetings/")
+    expect(page.get_by_text("به واحد صالح ارجاع شد", exact=True)).to_be_visible()
+    assert OutboxMessage.objects.filter(item=redirected.item, template="item_referred").exists()
+
+    page.goto(f"{live_server.url}/staff/pr/meetings/{held.public_id}/")
+    page.get_by_text("تأیید و تعیین وقت").click()
+    page.get_by_label("وقت ملاقات").select_option(str(slot.public_id))
+    go(page, page.get_by_role("button", name="تأیید و پیامک زمان").click, r"/staff/pr/meetings/")
+    page.get_by_text("ثبت نتیجه پس از ملاقات").click()
+    page.get_by_label("شرح نتیجه ملاقات").fill("توضیحات لازم داده شد.")
+    go(page, page.get_by_role("button", name="ثبت نتیجه").click, r"/staff/pr/meetings/")
+    expect(page.get_by_text("نیاز به اقدام بیشتری نداشت")).to_be_visible()
+    assert_no_horizontal_scroll(page)
+    check(page, "pr-meeting-no-action-phone", problems)
+    assert OutboxMessage.objects.filter(item=held.item, template="meeting_no_action").exists()
+    context.close()
+    assert not problems, "\n".join(problems)
