@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mokatebat.core.jalali import format_jalali_date
+from mokatebat.core.jalali import format_jalali_date, format_jalali_datetime
 from mokatebat.core.persian import to_ascii_digits
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.models import (
@@ -349,6 +349,11 @@ def _slot_sms(slot: MeetingSlot) -> dict[str, str]:
     }
 
 
+def _when(slot: MeetingSlot) -> str:
+    """«۱۴۰۵/۰۹/۰۴ ساعت ۱۰:۰۰ — دفتر ریاست» for the citizen's tracking page."""
+    return f"{format_jalali_datetime(slot.starts_at)} — {slot.place}"
+
+
 def _locked_meeting(meeting: Meeting, *states: str) -> tuple[Item, Meeting]:
     item = _locked(meeting.item, None)
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("slot").get(pk=meeting.pk)
@@ -375,7 +380,7 @@ def meeting_schedule(*, meeting: Meeting, actor: User, slot: MeetingSlot) -> Mee
         item, meeting = _locked_meeting(meeting, Meeting.State.REQUESTED)
         _book(meeting, slot, item)
         _bump(item)
-        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, slot=_slot_sms(slot))
+        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, note=_when(slot))
         _notify(item, event, "meeting_scheduled", tracking_code=item.tracking_code, **_slot_sms(slot))
     return meeting
 
@@ -388,7 +393,7 @@ def meeting_reschedule(*, meeting: Meeting, actor: User, slot: MeetingSlot) -> M
         meeting.save(update_fields=["reminded_slot", "updated_at"])
         _book(meeting, slot, item)
         _bump(item)
-        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, slot=_slot_sms(slot))
+        event = _event(item, EventKind.MEETING_SCHEDULED, at=timezone.now(), actor=actor, note=_when(slot))
         _notify(item, event, "meeting_rescheduled", tracking_code=item.tracking_code, **_slot_sms(slot))
     return meeting
 

@@ -65,6 +65,12 @@ def test_head_approves_with_a_slot_and_the_citizen_gets_date_time_and_place(
     body = sms(meeting.item, "meeting_scheduled").body
     assert "10:00" in body
     assert "دفتر ریاست" in body
+    # The citizen's tracking page shows the time and place too.
+    from mokatebat.correspondence.timeline import public_timeline
+
+    step = public_timeline(meeting.item)[-1]
+    assert "۱۰:۰۰" in step.detail
+    assert "دفتر ریاست" in step.detail
 
 
 def test_a_booked_slot_is_not_offered_and_cannot_be_booked_again(
