@@ -19,7 +19,7 @@ from mokatebat.correspondence.auth import _memberships, items_visible_to
 from mokatebat.correspondence.models import Item, ItemQuerySet
 from mokatebat.organization.models import Organization, Role, User
 
-from .models import PR_KINDS, Meeting, RedactedCopy
+from .models import PR_KINDS, IdentityReveal, Meeting, RedactedCopy
 
 PR_ROLES = {Role.PR_EXPERT}
 INTAKE_ROLES = {Role.PR_EXPERT, Role.PHONE_OPERATOR}
@@ -68,7 +68,10 @@ def identity_hidden_items(user: User) -> ItemQuerySet:
     """Anonymised items whose requester this user must not see: to exclude from every list, search,
     history and outbox that shows requester details."""
     hidden = Item.objects.filter(redacted_copy__isnull=False)
-    return hidden.exclude(agency_id__in=agency_ids_with(user, PR_ROLES)).exclude(identity_reveals__user_id=user.pk)
+    hidden = hidden.exclude(agency_id__in=agency_ids_with(user, PR_ROLES))
+    # A reveal counts only while its author still holds a role that may reveal (as identity_visible_to).
+    revealed = IdentityReveal.objects.filter(user_id=user.pk, item__agency_id__in=agency_ids_with(user, REVEAL_ROLES))
+    return hidden.exclude(pk__in=revealed.values("item_id"))
 
 
 def pr_items(user: User) -> ItemQuerySet:

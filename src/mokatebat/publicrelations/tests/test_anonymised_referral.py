@@ -231,6 +231,8 @@ def test_head_reveals_identity_with_a_reason_that_stays_on_the_history(
     assert not event.is_public
     assert event.actor == head
     assert reason in pr_client.get(reverse("pr-item", args=[item.public_id])).content.decode()
+    outbox = client.get(reverse("sms-outbox")).content.decode()
+    assert MOBILE.translate(str.maketrans("0123456789", SCRIPTS[1])) in outbox or MOBILE in outbox
 
 
 @pytest.mark.parametrize("who", ["unit_clerk", "deputy", "clerk"])
