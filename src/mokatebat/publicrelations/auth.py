@@ -26,6 +26,8 @@ INTAKE_ROLES = {Role.PR_EXPERT, Role.PHONE_OPERATOR}
 REVEAL_ROLES = {Role.HEAD, Role.AUDITOR}
 # The head's office: the head decides; the PR expert keeps the calendar and records for them.
 MEETING_ROLES = {Role.HEAD, Role.PR_EXPERT}
+# Who keeps the agency's thank-you texts and extra categories.
+SETTINGS_ROLES = {Role.PR_EXPERT, Role.AGENCY_ADMIN}
 
 
 def agency_ids_with(user: User, roles: set[Role]) -> set[int]:

@@ -215,4 +215,23 @@ class SlotForm(PersianForm):
     place = forms.CharField(label=_("محل"), max_length=200)
 
 
+class ThanksForm(PersianForm):
+    """One thank-you text per kind (and per active extra category) of one agency."""
+
+    def __init__(self, *args: Any, keys: list[tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label, text in keys:
+            self.fields[key] = forms.CharField(
+                label=label,
+                max_length=300,
+                initial=text,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            )
+
+
+class ExtraCategoryForm(PersianForm):
+    code = forms.SlugField(label=_("شناسه (لاتین)"), max_length=30)
+    name = forms.CharField(label=_("عنوان"), max_length=80)
+
+
 __all__ = ["ABOUT_WHOM_KINDS", "FEEDBACK_KINDS", "Channel", "Kind"]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("visits/new/", views.visit_new, name="pr-visit-new"),
     path("calls/new/", views.call_new, name="pr-call-new"),
     path("report/", views.guidance_report, name="pr-report"),
+    path("settings/", views.settings_page, name="pr-settings"),
     path("meetings/", views.meetings, name="pr-meetings"),
     path("meetings/<uuid:public_id>/", views.meeting_detail, name="pr-meeting"),
     path("meetings/<uuid:public_id>/schedule/", views.meeting_schedule, name="pr-meeting-schedule"),

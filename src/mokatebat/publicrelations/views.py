@@ -33,6 +33,7 @@ from .auth import (
     INTAKE_ROLES,
     MEETING_ROLES,
     PR_ROLES,
+    SETTINGS_ROLES,
     can_reveal,
     get_anonymised_item,
     get_meeting,
@@ -42,7 +43,7 @@ from .auth import (
     pr_items,
     require_agency,
 )
-from .models import FEEDBACK_KINDS, GuidanceRecord, Meeting, MeetingSlot, RedactedCopy
+from .models import FEEDBACK_KINDS, ExtraCategory, GuidanceRecord, Meeting, MeetingSlot, RedactedCopy, ThankYouText
 from .redaction import redact, redact_file_name
 
 
@@ -590,3 +591,43 @@ def meeting_outcome(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return pr.meeting_record_outcome(meeting=m, actor=user, note=d["note"], follow_ups=follow_ups)
 
     return _meeting_step(request, public_id, "outcome_form", make, run, _("نتیجه ملاقات ثبت شد."))
+
+
+# --- The agency's PR settings: thank-you texts and extra categories (R18, R19) --------------------------
+
+
+def _thanks_keys(agency: Organization) -> list[tuple[str, str, str]]:
+    keys = [(str(kind.value), str(kind.label), pr.thank_you_text(agency, kind)) for kind in FEEDBACK_KINDS]
+    for extra in ExtraCategory.objects.filter(agency=agency, is_active=True).order_by("name"):
+        keys.append((extra.code, extra.name, pr.thank_you_text(agency, "", extra)))
+    return keys
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    agency = require_agency(_user(request), SETTINGS_ROLES)
+    keys = _thanks_keys(agency)
+    thanks = f.ThanksForm(keys=keys)
+    extra = f.ExtraCategoryForm()
+    if request.method == "POST" and request.POST.get("step") == "thanks":
+        thanks = f.ThanksForm(request.POST, keys=keys)
+        if thanks.is_valid():
+            for key, text in thanks.cleaned_data.items():
+                ThankYouText.objects.update_or_create(agency=agency, kind=key, defaults={"text": text})
+            messages.success(request, _("متن‌های پیامک تشکر ذخیره شد."))
+            return redirect("pr-settings")
+    elif request.method == "POST" and request.POST.get("step") == "extra":
+        extra = f.ExtraCategoryForm(request.POST)
+        if extra.is_valid():
+            _category, created = ExtraCategory.objects.get_or_create(
+                agency=agency, code=extra.cleaned_data["code"], defaults={"name": extra.cleaned_data["name"]}
+            )
+            if created:
+                messages.success(request, _("دسته افزوده شد."))
+                return redirect("pr-settings")
+            extra.add_error("code", _("این شناسه پیش‌تر به کار رفته است."))
+    categories = ExtraCategory.objects.filter(agency=agency).order_by("name")
+    context = {"agency": agency, "thanks": thanks, "extra": extra, "categories": categories}
+    status = 400 if thanks.errors or extra.errors else 200
+    return render(request, "publicrelations/settings.html", context, status=status)

@@ -133,6 +133,9 @@ def test_suggestion_without_action_is_closed_with_thanks(
     item.refresh_from_db()
     assert item.status == Status.CLOSED
     assert OutboxMessage.objects.filter(item=item, template="pr_thanks").exists()
+    page.goto(f"{live_server.url}/staff/pr/settings/")
+    assert_no_horizontal_scroll(page)
+    check(page, "pr-settings-phone", problems)
     context.close()
     assert not problems, "\n".join(problems)
 

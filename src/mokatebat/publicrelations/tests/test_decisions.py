@@ -115,3 +115,21 @@ def test_pr_of_another_agency_cannot_open_the_item(submit: Callable[..., Item], 
     stranger = member(other_agency, "other.pr", Role.PR_EXPERT)
     item = submit(kind="complaint")
     assert signed_in(stranger).get(reverse("pr-item", args=[item.public_id])).status_code == 404
+
+
+def test_pr_keeps_the_thank_you_texts_and_extra_categories_on_the_settings_page(
+    submit: Callable[..., Item], pr_expert: User, unit_clerk: User
+) -> None:
+    client = signed_in(pr_expert)
+    page = client.get(reverse("pr-settings"))
+    assert DEFAULT_THANKS[Kind.SUGGESTION] in page.content.decode()
+    texts = {kind: DEFAULT_THANKS[kind] for kind in DEFAULT_THANKS}
+    texts[Kind.SUGGESTION] = "پیشنهاد شما به دست مدیران رسید؛ سپاس از همراهی شما."
+    assert client.post(reverse("pr-settings"), {"step": "thanks", **texts}).status_code == 302
+    assert client.post(reverse("pr-settings"), {"step": "extra", "code": "plan", "name": "طرح"}).status_code == 302
+    refused = client.post(reverse("pr-settings"), {"step": "extra", "code": "plan", "name": "طرح دوباره"})
+    assert refused.status_code == 400
+    item = pr_close_no_action(item=submit(kind="suggestion"), actor=pr_expert)
+    assert "به دست مدیران رسید" in OutboxMessage.objects.get(item=item, template="pr_thanks").body
+    assert "طرح" in client.get(reverse("pr-settings")).content.decode()
+    assert signed_in(unit_clerk).get(reverse("pr-settings")).status_code == 403
