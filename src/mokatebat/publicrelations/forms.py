@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mokatebat.core.forms import MobileField, PersianForm
+from mokatebat.core.jalali import format_jalali_datetime
 from mokatebat.correspondence.forms import SubmitLetterForm
-from mokatebat.correspondence.models import Attachment, Channel, Kind
+from mokatebat.correspondence.models import Attachment, Kind
 from mokatebat.correspondence.staff_forms import JalaliDateField, UnitChoiceMixin, VersionedForm
 from mokatebat.organization.models import Organization, Unit
 
-from .models import ABOUT_WHOM_KINDS, FEEDBACK_KINDS, PR_KINDS, ExtraCategory, GuidanceCategory, GuidanceRecord
-from .models import MeetingSlot as Slot
+from .models import PR_KINDS, ExtraCategory, GuidanceCategory, GuidanceRecord, Meeting, MeetingSlot
 
 PR_KIND_CHOICES = [(k.value, k.label) for k in PR_KINDS]
 
@@ -144,25 +144,21 @@ class ReportForm(PersianForm):
 
 class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        from mokatebat.core.jalali import format_jalali_datetime
-
         return f"{format_jalali_datetime(obj.starts_at)} — {obj.place}"
 
 
 class ScheduleForm(PersianForm):
-    slot = SlotChoiceField(label=_("وقت ملاقات"), queryset=Slot.objects.none(), to_field_name="public_id")
+    slot = SlotChoiceField(label=_("وقت ملاقات"), queryset=MeetingSlot.objects.none(), to_field_name="public_id")
 
     def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        free = Slot.objects.filter(agency=agency, is_active=True, starts_at__gt=timezone.now()).exclude(
+        free = MeetingSlot.objects.filter(agency=agency, is_active=True, starts_at__gt=timezone.now()).exclude(
             pk__in=_booked_slots()
         )
         self.fields["slot"].queryset = free.order_by("starts_at")  # type: ignore[attr-defined]
 
 
 def _booked_slots() -> Any:
-    from .models import Meeting
-
     return Meeting.objects.filter(state=Meeting.State.SCHEDULED, slot__isnull=False).values("slot_id")
 
 
@@ -232,6 +228,3 @@ class ThanksForm(PersianForm):
 class ExtraCategoryForm(PersianForm):
     code = forms.SlugField(label=_("شناسه (لاتین)"), max_length=30)
     name = forms.CharField(label=_("عنوان"), max_length=80)
-
-
-__all__ = ["ABOUT_WHOM_KINDS", "FEEDBACK_KINDS", "Channel", "Kind"]

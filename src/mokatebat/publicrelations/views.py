@@ -38,7 +38,6 @@ from .auth import (
     get_anonymised_item,
     get_meeting,
     get_pr_item,
-    identity_visible_to,
     meetings_for,
     pr_items,
     require_agency,
@@ -321,14 +320,6 @@ def anonymised_attachment(request: HttpRequest, public_id: uuid.UUID, file_id: u
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response
-
-
-def anonymised_redirect_if_hidden(user: User, item: Item) -> HttpResponse | None:
-    """For ``correspondence`` staff pages: the anonymised copy instead of the item for anyone who may
-    not see the requester (one rule, ``identity_visible_to``)."""
-    if identity_visible_to(user, item):
-        return None
-    return redirect("pr-anonymised", public_id=item.public_id)
 
 
 # --- Intake: visits and calls (R17) -----------------------------------------------------------------------
