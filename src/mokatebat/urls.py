@@ -82,6 +82,7 @@ urlpatterns = [
     path("", include("mokatebat.services.urls")),
     path("staff/inquiries/", include("mokatebat.inquiries.urls")),
     path("", include("mokatebat.api.urls")),
+    path("staff/pr/", include("mokatebat.publicrelations.urls")),
     path("sms/delivery/", sms.delivery_report, name="sms-delivery-report"),
     path("i18n/setlang/", set_language, name="set-language"),
     path("manifest.webmanifest", core_views.manifest, name="manifest"),

@@ -84,6 +84,15 @@ class SubmitLetterForm(PersianForm):
     )
 
     keep_uploads = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    # About whom a complaint, criticism or report is (R17); kept by the publicrelations app.
+    about_unit = forms.ModelChoiceField(
+        label=_("درباره کدام واحد (برای شکایت، انتقاد یا گزارش)"),
+        queryset=Unit.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=_("—"),
+    )
+    about_text = forms.CharField(label=_("یا درباره چه کسی / چه نهادی"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +108,7 @@ class SubmitLetterForm(PersianForm):
         if agency_code:
             units = Unit.objects.filter(organization__code=agency_code, is_active=True, accepts_letters=True)
             self.fields["unit"].queryset = units.select_related("parent").order_by("name")  # type: ignore[attr-defined]
+            self.fields["about_unit"].queryset = self.fields["unit"].queryset  # type: ignore[attr-defined]
         self.fields["attachments"].help_text = _(
             "حداکثر %(count)s پرونده PDF، JPG یا PNG، هر کدام تا %(size)s مگابایت."
         ) % {

@@ -225,6 +225,15 @@ class EventKind(models.TextChoices):
     INQUIRY_FAILED = "inquiry_failed", _("استعلام ناموفق ماند")
     INQUIRY_RETRIED = "inquiry_retried", _("استعلام دوباره فرستاده شد")
     INQUIRY_CANCELLED = "inquiry_cancelled", _("استعلام لغو شد")
+    # Public relations (publicrelations app, R17–R20)
+    PR_DECIDED = "pr_decided", _("ارتباطات مردمی تصمیم گرفت")
+    ANONYMISED = "anonymised", _("نسخه بی‌نام‌شده برای واحد فرستاده شد")
+    IDENTITY_REVEALED = "identity_revealed", _("هویت متقاضی نمایش داده شد")
+    ANSWER_TO_PR = "answer_to_pr", _("گزارش واحد به ارتباطات مردمی")
+    MEETING_SCHEDULED = "meeting_scheduled", _("وقت ملاقات تعیین شد")
+    MEETING_CANCELLED = "meeting_cancelled", _("ملاقات لغو شد")
+    MEETING_REJECTED = "meeting_rejected", _("درخواست ملاقات رد شد")
+    MEETING_HELD = "meeting_held", _("ملاقات برگزار شد")
 
 
 class ItemEvent(models.Model):

@@ -29,6 +29,7 @@ from mokatebat.core.tracking import is_valid_tracking_code
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, Role, User
+from mokatebat.publicrelations.auth import identity_hidden_items, identity_visible_to
 
 from . import staff_forms as f
 from . import workflow as wf
@@ -116,7 +117,7 @@ def secretariat_inbox(request: HttpRequest) -> HttpResponse:
     if not agency_ids:
         raise PermissionDenied
     form = f.InboxFilterForm(request.GET or None, agency_ids=agency_ids)
-    items = secretariat_items(user)
+    items = secretariat_items(user).exclude(pk__in=identity_hidden_items(user).values("pk"))
     if form.is_bound and form.is_valid():
         items = _filtered_inbox(form, items)
     elif not form.is_bound:
@@ -142,7 +143,7 @@ def unit_inbox(request: HttpRequest) -> HttpResponse:
     if not unit_ids_of(user):
         raise PermissionDenied
     show_closed = request.GET.get("show") == "closed"
-    referrals = referrals_for_user(user).select_related("item", "unit", "item__agency")
+    referrals = referrals_for_user(user).select_related("item", "unit", "item__agency", "item__redacted_copy")
     states = [Referral.State.DONE, Referral.State.RETURNED, Referral.State.RE_REFERRED, Referral.State.WITHDRAWN]
     referrals = referrals.filter(state__in=states) if show_closed else referrals.exclude(state__in=states)
     today = timezone.localdate()
@@ -164,6 +165,7 @@ def _history(item: Item, user: User) -> ItemQuerySet:
     """The requester's earlier items in this agency (سوابق), by national ID, legal ID or mobile."""
     person = item.requester
     earlier = items_visible_to(user).filter(agency_id=item.agency_id).exclude(pk=item.pk)
+    earlier = earlier.exclude(pk__in=identity_hidden_items(user).values("pk"))
     return earlier.of_requester(
         national_id=person.national_id, legal_national_id=person.legal_national_id, mobile=person.mobile
     ).order_by("-submitted_at")[:20]
@@ -177,6 +179,7 @@ def _likely_duplicates(item: Item, user: User) -> list[Item]:
         items_visible_to(user)
         .filter(agency_id=item.agency_id, submitted_at__gte=since)
         .exclude(pk=item.pk)
+        .exclude(pk__in=identity_hidden_items(user).values("pk"))
         .of_requester(national_id=person.national_id, legal_national_id=person.legal_national_id, mobile=person.mobile)
     )
     similar = candidates.annotate(similarity=TrigramSimilarity("search_document", item.search_document))
@@ -191,6 +194,7 @@ def _similar_open_items(item: Item, user: User) -> list[Item]:
         items_visible_to(user)
         .filter(agency_id=item.agency_id, bundle__isnull=True)
         .exclude(status=Status.CLOSED)
+        .exclude(pk__in=identity_hidden_items(user).values("pk"))
         .exclude(pk=item.pk)
         .annotate(similarity=TrigramSimilarity("search_document", item.search_document))
     )
@@ -206,6 +210,8 @@ def _timeline(item: Item) -> list[dict[str, Any]]:
 
 def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any) -> HttpResponse:
     user = _user(request)
+    if not identity_visible_to(user, item):  # an anonymised item: only its redacted copy (R19)
+        return redirect("pr-anonymised", public_id=item.public_id)
     secretariat = is_secretariat_for(user, item)
     my_units = unit_ids_of(user)
     my_referrals = [r for r in item.referrals.select_related("unit", "parent__unit") if r.unit_id in my_units]
@@ -276,6 +282,7 @@ def item_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, public_id: uuid.UUID, attachment_id: uuid.UUID) -> FileResponse:
     item = get_item_for_user(_user(request), public_id)
+    _require_identity_visible(request, item)
     attachment = Attachment.objects.filter(item=item, public_id=attachment_id).first()
     if attachment is None:
         raise PermissionDenied
@@ -291,6 +298,7 @@ def attachment_download(request: HttpRequest, public_id: uuid.UUID, attachment_i
 @require_GET
 def response_pdf(request: HttpRequest, public_id: uuid.UUID, response_id: uuid.UUID) -> HttpResponse:
     item = get_item_for_user(_user(request), public_id)
+    _require_identity_visible(request, item)
     letter = item.responses.filter(public_id=response_id).first()
     if letter is None:
         raise Http404
@@ -319,6 +327,13 @@ def _step(
     else:
         messages.success(request, done)
     return redirect("staff-item", public_id=item.public_id)
+
+
+def _require_identity_visible(request: HttpRequest, item: Item) -> None:
+    """Renderings with the requester's details (files, PDF, receipt) do not exist for an anonymised
+    item to anyone outside PR; the redacted copy has its own pages (publicrelations)."""
+    if not identity_visible_to(_user(request), item):
+        raise Http404
 
 
 def _secretariat_item(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Item]:
@@ -432,6 +447,7 @@ def _acting_item(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Item
     """The secretariat, or a unit with an open referral of this item, may act on it."""
     user = _user(request)
     item = get_item_for_user(user, public_id)
+    _require_identity_visible(request, item)  # anonymised items are answered through PR
     has_open_referral = item.referrals.filter(
         unit_id__in=unit_ids_of(user),
         role=Referral.Role.MAIN,
@@ -635,6 +651,7 @@ def _noon(day: datetime.date) -> datetime.datetime:
 @require_GET
 def item_receipt(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = get_item_for_user(_user(request), public_id)
+    _require_identity_visible(request, item)
     return render(request, "correspondence/staff/receipt.html", {"item": item})
 
 

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django_ratelimit.core import is_ratelimited
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.persian import normalize_text
 from mokatebat.organization.models import Organization, Unit
+from mokatebat.publicrelations.workflow import pr_received_online
 
 from .auth import find_item_for_requester
 from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce
@@ -52,17 +54,19 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SubmitLetterForm(request.POST, request.FILES)
         if form.is_valid():
-            item, _created = item_submit(
-                agency=form.cleaned_data["agency"],
-                unit=form.cleaned_data["unit"],
-                kind=form.cleaned_data["kind"],
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                requester=form.requester_details(),
-                uploads=form.checked_uploads,
-                kept_uploads=form.kept_uploads(),
-                idempotency_key=f"form:{form.cleaned_data['nonce']}",
-            )
+            with transaction.atomic():
+                item, _created = item_submit(
+                    agency=form.cleaned_data["agency"],
+                    unit=form.cleaned_data["unit"],
+                    kind=form.cleaned_data["kind"],
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    requester=form.requester_details(),
+                    uploads=form.checked_uploads,
+                    kept_uploads=form.kept_uploads(),
+                    idempotency_key=f"form:{form.cleaned_data['nonce']}",
+                )
+                pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
             _remember(request, RECEIPTS_SESSION_KEY, item)
             _remember(request, TRACKED_SESSION_KEY, item)
             return redirect("letter-receipt", public_id=item.public_id)

@@ -97,5 +97,44 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "code",
         "minutes",
         secret=True,
+    # Public relations (publicrelations app, R19, R20)
+    "pr_thanks": _template(_("{agency}: {message} کد رهگیری: {tracking_code}"), "agency", "message", "tracking_code"),
+    "meeting_scheduled": _template(
+        _("{agency}: ملاقات شما (کد رهگیری {tracking_code}) در تاریخ {date} ساعت {time} در {place} است."),
+        "agency",
+        "tracking_code",
+        "date",
+        "time",
+        "place",
+    ),
+    "meeting_rescheduled": _template(
+        _("{agency}: زمان ملاقات شما (کد رهگیری {tracking_code}) تغییر کرد: تاریخ {date} ساعت {time} در {place}."),
+        "agency",
+        "tracking_code",
+        "date",
+        "time",
+        "place",
+    ),
+    "meeting_reminder": _template(
+        _("{agency}: یادآوری ملاقات فردا، {date} ساعت {time} در {place}. کد رهگیری: {tracking_code}"),
+        "agency",
+        "tracking_code",
+        "date",
+        "time",
+        "place",
+    ),
+    "meeting_cancelled": _template(
+        _("{agency}: ملاقات شما (کد رهگیری {tracking_code}) لغو شد. {reason}"), "agency", "tracking_code", "reason"
+    ),
+    "meeting_rejected": _template(
+        _("{agency}: درخواست ملاقات شما (کد رهگیری {tracking_code}) پذیرفته نشد. دلیل: {reason}"),
+        "agency",
+        "tracking_code",
+        "reason",
+    ),
+    "meeting_no_action": _template(
+        _("{agency}: ملاقات شما (کد رهگیری {tracking_code}) نیاز به اقدام بیشتری نداشت. با سپاس از مراجعه شما."),
+        "agency",
+        "tracking_code",
     ),
 }

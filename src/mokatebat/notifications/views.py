@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mokatebat.correspondence.auth import items_visible_to
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Membership, User
+from mokatebat.publicrelations.auth import identity_hidden_items
 
 from .models import OutboxMessage, SmsState
 from .outbox import record_delivery_report
@@ -37,6 +38,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def outbox(request: HttpRequest) -> HttpResponse:
     """Messages about items this user may see, newest first, filterable by state."""
     messages = OutboxMessage.objects.filter(item__in=items_visible_to(request.user))  # type: ignore[arg-type]
+    messages = messages.exclude(item__in=identity_hidden_items(request.user))  # type: ignore[arg-type]
     state = request.GET.get("state", "")
     if state in SmsState.values:
         messages = messages.filter(state=state)

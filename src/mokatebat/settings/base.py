@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mokatebat.accounts",
     "mokatebat.calls",
     "mokatebat.inquiries",
+    "mokatebat.publicrelations",
     "mokatebat.notifications",
     "mokatebat.services",
     "rest_framework",

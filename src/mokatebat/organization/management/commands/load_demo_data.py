@@ -43,6 +43,7 @@ from mokatebat.inquiries import demo as inquiries_demo
 from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
 from mokatebat.services import demo as services_demo
+from mokatebat.publicrelations.demo import load_demo as load_pr_demo
 
 SEED = 1405
 DEMO_PASSWORD = "demo-pass-1405"  # noqa: S105 - published on purpose: demo logins only, refused in production
@@ -1022,6 +1023,7 @@ class Command(BaseCommand):
                 created = build_demo_data(timezone.now())
             services_demo.load_demo()  # the e-service desk (R5, R6, R8); idempotent
             inquiries_demo.load_demo()
+            load_pr_demo(timezone.now())  # public relations (publicrelations app); idempotent
             devices = ensure_demo_authenticators()
             self.stdout.write(api_demo.load_demo())
         if created:

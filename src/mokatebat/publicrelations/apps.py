@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicRelationsConfig(AppConfig):
+    name = "mokatebat.publicrelations"
+    verbose_name = "ارتباطات مردمی"
