@@ -77,6 +77,8 @@ urlpatterns = [
         name="staff-referral-to-secretariat",
     ),
     path("counter/", include("mokatebat.counters.urls")),
+    path("", include("mokatebat.bookings.urls")),
+    path("", include("mokatebat.surveys.urls")),
     path("sms/delivery/", sms.delivery_report, name="sms-delivery-report"),
     path("i18n/setlang/", set_language, name="set-language"),
     path("manifest.webmanifest", core_views.manifest, name="manifest"),

@@ -37,6 +37,8 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mokatebat.bookings.workflow import reminders_tick as booking_reminders_tick
+
 from .models import OutboxMessage, OutboxMessageQuerySet, SmsState
 from .providers import PermanentSendError, Provider, TemporarySendError, get_provider
 
@@ -146,6 +148,7 @@ def run_forever(poll_seconds: float = 1.0, stop_event: threading.Event | None = 
         # As Django does per request: drop connections that are too old or broken.
         close_old_connections()
         try:
+            booking_reminders_tick()  # R13: day-before appointment reminders, idempotent
             handled = run_once(provider=provider, stop_event=stop_event)
         except DatabaseError:
             logger.exception("SMS worker: database error; trying again in %ss", poll_seconds)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "mokatebat.correspondence",
     "mokatebat.counters",
     "mokatebat.notifications",
+    "mokatebat.bookings",
+    "mokatebat.surveys",
 ]
 
 MIDDLEWARE = [
