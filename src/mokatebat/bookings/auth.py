@@ -16,7 +16,9 @@ from mokatebat.organization.models import Role, User
 
 from .models import Booking, Calendar, CalendarQuerySet
 
-MANAGER_ROLES = frozenset({Role.HEAD, Role.DEPUTY, Role.UNIT_MANAGER, Role.AGENCY_ADMIN, Role.SERVICE_OWNER, Role.AUDITOR})
+MANAGER_ROLES = frozenset(
+    {Role.HEAD, Role.DEPUTY, Role.UNIT_MANAGER, Role.AGENCY_ADMIN, Role.SERVICE_OWNER, Role.AUDITOR}
+)
 
 
 def staff_user(request: HttpRequest) -> User:

@@ -20,7 +20,7 @@ class BookForm(PersianForm):
     mobile = MobileField(label=_("شماره تلفن همراه"), help_text=_("کد تأیید و پیامک نوبت به این شماره فرستاده می‌شود."))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = _LARGE
 
@@ -61,7 +61,7 @@ class ManageForm(PersianForm):
     booking_code = BookingCodeField(label=_("کد نوبت"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = _LARGE
 

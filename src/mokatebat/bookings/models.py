@@ -211,7 +211,9 @@ class BookingEvent(models.Model):
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20)
     occurred_at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     data: models.JSONField[dict[str, str]] = models.JSONField(default=dict, blank=True)
 
     class Meta:

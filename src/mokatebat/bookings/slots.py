@@ -106,7 +106,9 @@ def offered_starts(
     return starts
 
 
-def _free_by_start(calendar: Calendar, first: datetime.datetime, last: datetime.datetime) -> dict[datetime.datetime, int]:
+def _free_by_start(
+    calendar: Calendar, first: datetime.datetime, last: datetime.datetime
+) -> dict[datetime.datetime, int]:
     """Places left in the slots someone already booked (a slot keeps the capacity it was made with)."""
     rows = Slot.objects.filter(calendar=calendar, starts_at__gte=first, starts_at__lte=last)
     return {row.starts_at: row.capacity - row.booked for row in rows}

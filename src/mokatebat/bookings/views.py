@@ -66,11 +66,12 @@ def _granted_booking(request: HttpRequest) -> Booking:
     grant = request.session.get(GRANT_KEY) or {}
     try:
         until = datetime.datetime.fromisoformat(grant["until"])
+        public_id = uuid.UUID(grant["id"])
     except (KeyError, TypeError, ValueError):
         raise Http404 from None
     if until < timezone.now():
         raise Http404
-    booking = Booking.objects.select_related("calendar__agency", "slot").filter(public_id=grant.get("id")).first()
+    booking = Booking.objects.select_related("calendar__agency", "slot").filter(public_id=public_id).first()
     if booking is None:
         raise Http404
     return booking
@@ -143,8 +144,13 @@ def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def _pending_code(request: HttpRequest) -> tuple[dict[str, str], PhoneCode]:
     pending = request.session.get(PENDING_KEY)
-    phone_code = PhoneCode.objects.filter(public_id=(pending or {}).get("code")).first() if pending else None
-    if pending is None or phone_code is None:
+    if not pending:
+        raise Http404
+    try:
+        phone_code = PhoneCode.objects.filter(public_id=uuid.UUID(pending["code"])).first()
+    except (KeyError, TypeError, ValueError):
+        raise Http404 from None
+    if phone_code is None:
         raise Http404
     return pending, phone_code
 
@@ -208,7 +214,11 @@ def manage(request: HttpRequest) -> HttpResponse:
     except bw.BookingError as error:
         form.add_error(None, error.message)
         return render(request, "bookings/manage.html", {"form": form}, status=429)
-    request.session[PENDING_KEY] = {"purpose": "manage", "code": str(phone_code.public_id), "booking": str(booking.public_id)}
+    request.session[PENDING_KEY] = {
+        "purpose": "manage",
+        "code": str(phone_code.public_id),
+        "booking": str(booking.public_id),
+    }
     return redirect("booking-verify")
 
 
@@ -258,7 +268,9 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if not is_manager(user):
         raise PermissionDenied
-    calendars = calendars_for_staff(user).filter(is_active=True).prefetch_related("opening_hours").order_by("agency", "name")
+    calendars = (
+        calendars_for_staff(user).filter(is_active=True).prefetch_related("opening_hours").order_by("agency", "name")
+    )
     rows = [calendar_health(calendar) for calendar in calendars]
     return render(request, "bookings/staff_overview.html", {"rows": rows})
 

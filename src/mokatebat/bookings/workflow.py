@@ -71,7 +71,10 @@ def phone_code_send(*, mobile: str, purpose: str, now: datetime.datetime | None 
         phone_code.code_hash = _code_digest(phone_code, code)
         phone_code.save()
         queue_sms(
-            dedup_key=f"phone-code:{phone_code.public_id}", template="booking_code", mobile=mobile, context={"code": code}
+            dedup_key=f"phone-code:{phone_code.public_id}",
+            template="booking_code",
+            mobile=mobile,
+            context={"code": code},
         )
     return phone_code
 
@@ -165,11 +168,16 @@ def booking_create(
         limit = max_active_bookings()
         if Booking.objects.upcoming().filter(national_id=national_id).count() >= limit:
             raise BookingError(
-                _("هر شخص هم‌زمان حداکثر %(limit)s نوبت فعال می‌تواند داشته باشد. نوبت قبلی را لغو کنید یا پس از آن مراجعه کنید.")
+                _(
+                    "هر شخص هم‌زمان حداکثر %(limit)s نوبت فعال می‌تواند داشته باشد. "
+                    "نوبت قبلی را لغو کنید یا پس از آن مراجعه کنید."
+                )
                 % {"limit": limit}
             )
         slot = _take_place(calendar, starts_at, national_id)
-        booking = Booking.objects.create(calendar=calendar, slot=slot, national_id=national_id, mobile=mobile, item=item)
+        booking = Booking.objects.create(
+            calendar=calendar, slot=slot, national_id=national_id, mobile=mobile, item=item
+        )
         _event(booking, "booked", starts_at=starts_at.isoformat())
         _notify(booking, "booking_confirmed", "booked")
     return booking

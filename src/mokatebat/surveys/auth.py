@@ -10,7 +10,9 @@ from mokatebat.organization.models import Organization, Role, User
 
 from .models import Survey
 
-RESULT_ROLES = frozenset({Role.HEAD, Role.DEPUTY, Role.UNIT_MANAGER, Role.AGENCY_ADMIN, Role.SERVICE_OWNER, Role.AUDITOR})
+RESULT_ROLES = frozenset(
+    {Role.HEAD, Role.DEPUTY, Role.UNIT_MANAGER, Role.AGENCY_ADMIN, Role.SERVICE_OWNER, Role.AUDITOR}
+)
 
 
 def result_agencies(request: HttpRequest) -> list[Organization]:

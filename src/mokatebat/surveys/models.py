@@ -7,7 +7,6 @@ the one-to-one link to the item is the database's guarantee of one answer per it
 from __future__ import annotations
 
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -87,8 +86,8 @@ class Survey(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("نوع"), max_length=20)
-    # The service catalogue's code once items carry one; until then results group by item kind.
-    service_code = models.CharField(_("کد خدمت"), max_length=60, null=True, blank=True)
+    # The service catalogue's code once items carry one; until then (blank) results group by item kind.
+    service_code = models.CharField(_("کد خدمت"), max_length=60, blank=True)
     question_set = models.ForeignKey(QuestionSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     offered_at = models.DateTimeField(default=timezone.now)
     rating = models.PositiveSmallIntegerField(_("رضایت کلی"), null=True, blank=True)

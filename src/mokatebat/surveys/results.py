@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from mokatebat.correspondence.models import Kind
 from mokatebat.organization.models import Organization
@@ -48,7 +48,7 @@ def survey_results(agencies: list[Organization], first: datetime.date, last: dat
     offered = mine.filter(offered_at__date__gte=first, offered_at__date__lte=last).count()
     answered = mine.answered().filter(answered_at__date__gte=first, answered_at__date__lte=last)
     overall = answered.aggregate(n=Count("pk"), avg=Avg("rating"))
-    service = answered.annotate(service=Coalesce("service_code", "kind"))
+    service = answered.annotate(service=Coalesce(NullIf("service_code", Value("")), "kind"))
     kinds = {str(value): str(label) for value, label in Kind.choices}
     return Results(
         offered=offered,

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
-from mokatebat.counters.forms import ReportForm as PeriodForm
 from mokatebat.core.jalali import format_jalali_date
+from mokatebat.counters.forms import ReportForm as PeriodForm
 from mokatebat.organization.access import staff_required
 
 from . import workflow as sw
@@ -56,9 +56,7 @@ def survey_rate(request: HttpRequest, token: str) -> HttpResponse:
         sw.survey_rate(survey=survey, rating=int(request.POST.get("rating", "0") or 0))
     except (ValueError, sw.SurveyError) as error:
         message = getattr(error, "message", "")
-        return render(
-            request, "surveys/survey.html", {"survey": survey, "scale": SCALE, "error": message}, status=400
-        )
+        return render(request, "surveys/survey.html", {"survey": survey, "scale": SCALE, "error": message}, status=400)
     return redirect("survey", token=token)
 
 

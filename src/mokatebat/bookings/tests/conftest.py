@@ -40,7 +40,9 @@ def frozen_now() -> Iterator[time_machine.Coordinates]:
 
 
 def open_desk(agency: Organization, *, capacity: int = 2, name: str = "میز خدمت حضوری") -> Calendar:
-    calendar = Calendar.objects.create(agency=agency, name=name, place="ساختمان مرکزی، طبقه همکف", capacity=capacity, slot_minutes=30)
+    calendar = Calendar.objects.create(
+        agency=agency, name=name, place="ساختمان مرکزی، طبقه همکف", capacity=capacity, slot_minutes=30
+    )
     for weekday in Weekday.values:
         if weekday != Weekday.FRIDAY:
             OpeningHours.objects.create(

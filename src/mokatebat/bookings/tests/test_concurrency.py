@@ -53,7 +53,8 @@ def test_parallel_bookings_never_exceed_a_slots_capacity(desk: Calendar) -> None
     ]
     booked, errors = run_together(tasks)
     assert booked == desk.capacity == 2
-    assert len(errors) == THREADS - 2 and all(isinstance(error, bw.BookingError) for error in errors)
+    assert len(errors) == THREADS - 2
+    assert all(isinstance(error, bw.BookingError) for error in errors)
     slot = Slot.objects.get(calendar=desk, starts_at=start)
     assert slot.booked == 2 == Booking.objects.filter(slot=slot, state=Booking.State.BOOKED).count()
 
@@ -79,5 +80,6 @@ def test_the_same_person_cannot_hold_two_places_in_one_slot(desk: Calendar) -> N
         for _i in range(4)
     ]
     booked, errors = run_together(tasks)
-    assert booked == 1 and len(errors) == 3
+    assert booked == 1
+    assert len(errors) == 3
     assert Slot.objects.get(calendar=desk, starts_at=start).booked == 1

@@ -43,7 +43,8 @@ def test_issuing_a_response_offers_one_survey_with_a_short_secret_link(
     item_close(item=item, actor=signer, resolution=Resolution.ANSWERED)
     survey = Survey.objects.get(item=item)
     assert (survey.staff, survey.unit, survey.kind) == (signer, unit, "letter")
-    assert len(survey.token) == 12 and survey_link(item) == f"/s/{survey.token}"  # 72 random bits
+    assert len(survey.token) == 12
+    assert survey_link(item) == f"/s/{survey.token}"  # 72 random bits
     assert OutboxMessage.objects.filter(template="survey_invite").count() == 1
 
 
@@ -55,10 +56,18 @@ def test_one_answer_per_item_is_a_database_rule(submit: Callable[..., Item], sig
 
 
 def test_an_item_staff_entered_and_closed_themselves_is_not_surveyed(agency: Organization, clerk: User) -> None:
-    requester = RequesterDetails(kind="natural", full_name="مراجعه‌کننده", national_id="0013542419", mobile="09351112233")
+    requester = RequesterDetails(
+        kind="natural", full_name="مراجعه‌کننده", national_id="0013542419", mobile="09351112233"
+    )
     item, _created = item_submit(
-        agency=agency, unit=None, kind="letter", channel=Channel.IN_PERSON, subject="موضوع", body="متن",
-        requester=requester, created_by=clerk,
+        agency=agency,
+        unit=None,
+        kind="letter",
+        channel=Channel.IN_PERSON,
+        subject="موضوع",
+        body="متن",
+        requester=requester,
+        created_by=clerk,
     )
     item_close(item=item, actor=clerk, resolution=Resolution.NO_ACTION_NEEDED)
     assert not Survey.objects.exists()
@@ -68,16 +77,26 @@ def test_an_item_staff_entered_and_closed_themselves_is_not_surveyed(agency: Org
 def test_an_item_staff_entered_for_a_citizen_and_a_colleague_answered_counts(
     agency: Organization, clerk: User, signer: User
 ) -> None:
-    requester = RequesterDetails(kind="natural", full_name="مراجعه‌کننده", national_id="0013542419", mobile="09351112233")
+    requester = RequesterDetails(
+        kind="natural", full_name="مراجعه‌کننده", national_id="0013542419", mobile="09351112233"
+    )
     item, _created = item_submit(
-        agency=agency, unit=None, kind="letter", channel=Channel.IN_PERSON, subject="موضوع", body="متن",
-        requester=requester, created_by=clerk,
+        agency=agency,
+        unit=None,
+        kind="letter",
+        channel=Channel.IN_PERSON,
+        subject="موضوع",
+        body="متن",
+        requester=requester,
+        created_by=clerk,
     )
     response_issue(item=item, actor=signer, body="<p>پاسخ</p>")
     assert Survey.objects.filter(item=item).exists()
 
 
-def test_staff_using_their_own_mobile_as_requester_is_not_surveyed(agency: Organization, clerk: User, signer: User) -> None:
+def test_staff_using_their_own_mobile_as_requester_is_not_surveyed(
+    agency: Organization, clerk: User, signer: User
+) -> None:
     clerk.mobile = "09351112233"
     clerk.save()
     requester = RequesterDetails(kind="natural", full_name="خودم", national_id="0013542419", mobile="09351112233")
@@ -100,18 +119,21 @@ def test_one_tap_rating_then_optional_questions_then_closed(submit: Callable[...
     survey = Survey.objects.get(item=item)
     client = Client()
     page = client.get(f"/s/{survey.token}")
-    assert page.status_code == 200 and 'name="rating"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'name="rating"' in page.content.decode()
     assert client.post(f"/survey/{survey.token}/rate/", {"rating": "9"}).status_code == 400
     assert client.post(f"/survey/{survey.token}/rate/", {"rating": "x"}).status_code == 400
     assert client.post(f"/survey/{survey.token}/rate/", {"rating": "۴"}).status_code == 302
     survey.refresh_from_db()
-    assert survey.rating == 4 and survey.answered_at is not None
+    assert survey.rating == 4
+    assert survey.answered_at is not None
     first_question = Question.objects.filter(question_set=survey.question_set).first()
     assert first_question is not None
     answer = {f"q{first_question.pk}": "5", "comment": "برخورد كاركنان خوب بود"}
     assert client.post(f"/survey/{survey.token}/more/", answer).status_code == 302
     survey.refresh_from_db()
-    assert survey.comment == "برخورد کارکنان خوب بود" and survey.completed_at is not None
+    assert survey.comment == "برخورد کارکنان خوب بود"
+    assert survey.completed_at is not None
     assert survey.answers.get().rating == 5
     assert client.post(f"/survey/{survey.token}/rate/", {"rating": "1"}).status_code == 400
     survey.refresh_from_db()
