@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mokatebat.bookings.demo import load_demo as load_bookings_and_surveys_demo
 from mokatebat.core.identifiers import generate_legal_id, generate_national_id
 from mokatebat.core.jalali import TEHRAN
 from mokatebat.core.tracking import format_tracking_code
@@ -1018,6 +1019,7 @@ class Command(BaseCommand):
             if not demo_is_loaded():
                 created = build_demo_data(timezone.now())
             devices = ensure_demo_authenticators()
+            load_bookings_and_surveys_demo()
         if created:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo network loaded: {created} letters in {time.monotonic() - started:.1f} s.")
