@@ -227,7 +227,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 def booking_detail(request: HttpRequest) -> HttpResponse:
     booking = _granted_booking(request)
     changeable = booking.state == Booking.State.BOOKED and booking.slot.starts_at > timezone.now()
-    days = group_by_day(free_slots(booking.calendar, limit=SLOTS_SHOWN)) if changeable else []
+    others = [s for s in free_slots(booking.calendar, limit=SLOTS_SHOWN) if s.starts_at != booking.slot.starts_at]
+    days = group_by_day(others) if changeable else []
     context = {"booking": booking, "calendar": booking.calendar, "changeable": changeable, "days": days}
     return render(request, "bookings/booking.html", context)
 

@@ -8,6 +8,9 @@ import re
 from typing import Any
 
 import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from mokatebat.bookings.models import Booking, Calendar
@@ -71,6 +74,8 @@ def test_citizen_books_and_reschedules_on_a_phone(live_server: Any, phone_page: 
     page.get_by_role("button", name="تأیید و نمایش نوبت").click()
     page.wait_for_url(re.compile(r"/appointments/booking/$"))
     old_start = booking.slot.starts_at
+    page.get_by_text("تغییر زمان نوبت").click()
+    check(page, "booking-reschedule-phone")
     page.locator("form[action$='/reschedule/'] button").nth(3).click()
     expect(page.locator(".alert-success")).to_contain_text("تغییر کرد")
     booking.refresh_from_db()
@@ -78,27 +83,37 @@ def test_citizen_books_and_reschedules_on_a_phone(live_server: Any, phone_page: 
     check(page, "booking-rescheduled-phone")
 
 
-def test_manager_sees_the_three_working_day_page(
+def sign_in(page: Page, base: str, user: User, next_path: str, code: str) -> None:
+    page.goto(f"{base}{next_path}")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill("a-long-test-password")
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(re.compile(r"/staff/login/code/"))
+    page.locator("#id_code").fill(code)
+    page.locator("#id_code").press("Enter")
+    page.wait_for_url(re.compile(f"{next_path}$"))
+
+
+def test_manager_sees_the_three_working_day_page_and_survey_results(
     live_server: Any, desktop_page: Page, phone_page: Page, desk: Calendar, manager: User
 ) -> None:
-    from mokatebat.counters.tests.test_browser_counter import current_code, with_authenticator
-
-    with_authenticator(manager)
-    for page in (desktop_page,):
-        page.goto(f"{live_server.url}/staff/appointments/")
-        page.locator("#id_username").fill(manager.username)
-        page.locator("#id_password").fill("a-long-test-password")
-        page.locator("#id_password").press("Enter")
-        page.wait_for_url(re.compile(r"/staff/login/code/"))
-        page.locator("#id_code").fill(current_code(manager))
-        page.locator("#id_code").press("Enter")
-        page.wait_for_url(re.compile(r"/staff/appointments/$"))
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    recovery = StaticDevice.objects.create(user=manager, name="recovery", confirmed=True)
+    recovery.token_set.create(token="1234567890")  # one authenticator code cannot sign in twice in 30 s
+    codes = {"desktop": f"{totp.token():06d}", "phone": "1234567890"}
+    for width, page in (("desktop", desktop_page), ("phone", phone_page)):
+        sign_in(page, live_server.url, manager, "/staff/appointments/", codes[width])
         expect(page.get_by_role("link", name=desk.name)).to_be_visible()
         assert_accessible(page, "staff bookings overview")
-        screenshot(page, "booking-staff-overview-desktop")
+        screenshot(page, f"booking-staff-overview-{width}")
         page.get_by_role("link", name=desk.name).click()
         assert_accessible(page, "staff booking day")
-        screenshot(page, "booking-staff-day-desktop")
+        screenshot(page, f"booking-staff-day-{width}")
+        page.get_by_role("link", name="نظرسنجی").click()
+        expect(page.get_by_role("heading", name="نتایج نظرسنجی رضایت")).to_be_visible()
+        assert_accessible(page, "survey results")
+        screenshot(page, f"survey-results-{width}")
 
 
 def test_citizen_answers_a_survey_with_one_tap(live_server: Any, phone_page: Page, submit: Any, manager: User) -> None:
