@@ -85,6 +85,9 @@ CALENDARS = [
 ]
 
 
+FULLY_BOOKED = {"hz-roads"}
+
+
 def _time(text: str) -> datetime.time:
     return datetime.time.fromisoformat(text)
 
@@ -120,8 +123,10 @@ def load_bookings(calendars: list[Calendar], rng: random.Random) -> None:
     for calendar in calendars:
         if calendar.bookings.exists():
             continue
-        wanted = 4 if calendar.capacity > 1 else 2
-        for slot in free_slots(calendar, limit=12)[::3][:wanted]:
+        offered = free_slots(calendar, limit=12)
+        # The commission's next session is booked out: its first free slot is a week away.
+        picks = offered[:2] if calendar.agency.code in FULLY_BOOKED else offered[::3][:4]
+        for slot in picks:
             mobile = f"0912{rng.randrange(10**7):07d}"
             bw.booking_create(
                 calendar=calendar, starts_at=slot.starts_at, national_id=generate_national_id(rng), mobile=mobile
