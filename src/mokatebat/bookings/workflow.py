@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from mokatebat.organization.models import User
 
 from .models import Booking, BookingEvent, Calendar, PhoneCode, Slot
 from .slots import is_offered
+
+logger = logging.getLogger(__name__)
 
 PHONE_CODE_TTL = datetime.timedelta(minutes=5)
 PHONE_CODE_MAX_TRIES = 5
@@ -275,4 +278,9 @@ def reminders_tick(now: datetime.datetime | None = None) -> int:
     if _last_tick and now - _last_tick[0] < TICK_EVERY:
         return 0
     _last_tick[:] = [now]
-    return reminders_queue(now=now)
+    try:
+        return reminders_queue(now=now)
+    except Exception:
+        # A reminder problem must never stop the worker from delivering the rest of the outbox.
+        logger.exception("appointment reminders could not be queued; trying again later")
+        return 0

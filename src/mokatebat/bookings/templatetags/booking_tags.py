@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.utils.translation import gettext as _
 
 from mokatebat.core.jalali import TEHRAN, format_jalali_date
 from mokatebat.core.persian import to_persian_digits
@@ -30,4 +31,4 @@ def clock(value: datetime.datetime) -> str:
 def when(value: datetime.datetime) -> str:
     """ "سه‌شنبه ۱۴۰۵/۰۹/۰۴ ساعت ۰۹:۳۰" """
     local = value.astimezone(TEHRAN)
-    return f"{day_heading(local.date())} {to_persian_digits('ساعت')} {clock(value)}"
+    return _("%(day)s ساعت %(time)s") % {"day": day_heading(local.date()), "time": clock(value)}

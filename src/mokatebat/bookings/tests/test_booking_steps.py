@@ -140,3 +140,22 @@ def test_staff_mark_attendance_only_from_the_day_itself(desk: Calendar, manager:
         bw.booking_mark(booking=booking, actor=manager, attended=True)
     frozen_now.move_to(at(22, 8, 5))
     assert bw.booking_mark(booking=booking, actor=manager, attended=False).state == Booking.State.NO_SHOW
+
+
+def test_the_worker_tick_queues_reminders_at_most_every_few_minutes(desk: Calendar, frozen_now: Any) -> None:
+    bw._last_tick.clear()
+    bw.booking_create(calendar=desk, starts_at=at(22, 8), national_id=person(13), mobile="09121234567")
+    assert bw.reminders_tick() == 1
+    bw.booking_create(calendar=desk, starts_at=at(22, 9), national_id=person(14), mobile="09121234568")
+    assert bw.reminders_tick() == 0  # throttled
+    frozen_now.shift(bw.TICK_EVERY)
+    assert bw.reminders_tick() == 1
+
+
+def test_the_management_command_queues_reminders(desk: Calendar, frozen_now: Any) -> None:
+    from django.core.management import call_command
+
+    bw.booking_create(calendar=desk, starts_at=at(22, 8), national_id=person(15), mobile="09121234567")
+    call_command("queue_booking_reminders")
+    call_command("queue_booking_reminders")
+    assert OutboxMessage.objects.filter(template="booking_reminder").count() == 1

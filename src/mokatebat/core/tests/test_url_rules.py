@@ -25,6 +25,21 @@ PUBLIC = {
     "manifest",
     "service-worker",
     "offline",
+    # Appointments (R13): citizens book without an account; a booking opens only in the browser
+    # session that proved the mobile with an SMS code.
+    "booking-agencies",
+    "booking-calendars",
+    "booking-slots",
+    "booking-book",
+    "booking-verify",
+    "booking-manage",
+    "booking-detail",
+    "booking-cancel",
+    "booking-reschedule",
+    # Surveys (R11): the secret link in the SMS is the key.
+    "survey",
+    "survey-rate",
+    "survey-more",
 }
 
 
