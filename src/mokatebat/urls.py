@@ -83,6 +83,8 @@ urlpatterns = [
     path("staff/inquiries/", include("mokatebat.inquiries.urls")),
     path("", include("mokatebat.api.urls")),
     path("staff/pr/", include("mokatebat.publicrelations.urls")),
+    path("", include("mokatebat.bookings.urls")),
+    path("", include("mokatebat.surveys.urls")),
     path("sms/delivery/", sms.delivery_report, name="sms-delivery-report"),
     path("i18n/setlang/", set_language, name="set-language"),
     path("manifest.webmanifest", core_views.manifest, name="manifest"),

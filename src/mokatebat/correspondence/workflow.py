@@ -22,6 +22,7 @@ from mokatebat.core.persian import search_key, to_ascii_digits
 from mokatebat.core.tracking import new_tracking_code
 from mokatebat.notifications.outbox import queue_sms
 from mokatebat.organization.models import Organization, Unit, User
+from mokatebat.surveys.workflow import survey_offer
 
 from .models import (
     Attachment,
@@ -467,6 +468,7 @@ def response_issue(
             digest=response.content_sha256,
         )
         _open_referrals(item).update(state=Referral.State.DONE, is_active=False, closed_at=at)
+        survey_offer(item=item, staff=signer, actors=[actor], unit=unit, at=at)  # R11, in this transaction
     return response
 
 
@@ -493,6 +495,7 @@ def item_close(
         _public_step(
             item, EventKind.CLOSED, at=at, actor=actor, note=note, sms={"resolution": label}, resolution=str(resolution)
         )
+        survey_offer(item=item, staff=actor, unit=None, resolution=str(resolution), at=at)  # R11, once per item
     return item
 
 

@@ -136,5 +136,43 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         _("{agency}: ملاقات شما (کد رهگیری {tracking_code}) نیاز به اقدام بیشتری نداشت. با سپاس از مراجعه شما."),
         "agency",
         "tracking_code",
+    # Appointments (R13) and satisfaction surveys (R11).
+    "booking_code": _template(_("کد تأیید نوبت‌دهی: {code} — این کد را به کسی ندهید."), "code"),
+    "booking_confirmed": _template(
+        _("{agency}: نوبت شما در «{calendar}» برای {when} ثبت شد. کد نوبت: {booking_code}. مشاهده یا لغو: {site}"),
+        "agency",
+        "calendar",
+        "when",
+        "booking_code",
+        "site",
+    ),
+    "booking_rescheduled": _template(
+        _("{agency}: نوبت {booking_code} در «{calendar}» به {when} تغییر کرد. مشاهده یا لغو: {site}"),
+        "agency",
+        "calendar",
+        "when",
+        "booking_code",
+        "site",
+    ),
+    "booking_cancelled": _template(
+        _("{agency}: نوبت {booking_code} در «{calendar}» برای {when} لغو شد."),
+        "agency",
+        "calendar",
+        "when",
+        "booking_code",
+    ),
+    "booking_reminder": _template(
+        _("{agency}: یادآوری نوبت فردا {when} در «{calendar}»، {place}. کد نوبت: {booking_code}"),
+        "agency",
+        "calendar",
+        "when",
+        "place",
+        "booking_code",
+    ),
+    "survey_invite": _template(
+        _("{agency}: از رسیدگی به درخواست {tracking_code} چقدر راضی بودید؟ با یک لمس نظر دهید: {link}"),
+        "agency",
+        "tracking_code",
+        "link",
     ),
 }

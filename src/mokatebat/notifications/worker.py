@@ -38,6 +38,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from .messages import SECRET_REMOVED, is_secret
+from mokatebat.bookings.workflow import reminders_tick as booking_reminders_tick
+
 from .models import OutboxMessage, OutboxMessageQuerySet, SmsState
 from .providers import PermanentSendError, Provider, TemporarySendError, get_provider
 
@@ -147,6 +149,7 @@ def run_forever(poll_seconds: float = 1.0, stop_event: threading.Event | None = 
         # As Django does per request: drop connections that are too old or broken.
         close_old_connections()
         try:
+            booking_reminders_tick()  # R13: day-before appointment reminders, idempotent
             handled = run_once(provider=provider, stop_event=stop_event)
             handled += _run_inquiries(stop_event)
         except DatabaseError:

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "mokatebat.api",
+    "mokatebat.bookings",
+    "mokatebat.surveys",
 ]
 
 MIDDLEWARE = [

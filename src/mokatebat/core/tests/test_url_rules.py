@@ -46,6 +46,21 @@ PUBLIC = {
     "open311-requests",
     "open311-request",
     "open311-token",
+    # Appointments (R13): citizens book without an account; a booking opens only in the browser
+    # session that proved the mobile with an SMS code.
+    "booking-agencies",
+    "booking-calendars",
+    "booking-slots",
+    "booking-book",
+    "booking-verify",
+    "booking-manage",
+    "booking-detail",
+    "booking-cancel",
+    "booking-reschedule",
+    # Surveys (R11): the secret link in the SMS is the key.
+    "survey",
+    "survey-rate",
+    "survey-more",
 }
 # Citizen pages: the sign-in is an SMS code to the citizen's mobile, not a staff login.
 CITIZEN_ONLY = {"account-home", "account-item", "account-item-reply", "account-response-pdf", "account-sign-out"}

@@ -61,7 +61,9 @@ def test_each_public_step_sends_one_sms_once_and_internal_steps_send_none(submit
     ]
 
     response_issue(item=item, actor=clerk, body="پرونده بررسی و اصلاح شد.")
-    assert _send_and_collect(http_sms) == [f"{agency}: پاسخ نامه شما با کد رهگیری {code} صادر شد. متن پاسخ در {site}"]
+    answer, survey = sorted(_send_and_collect(http_sms), key=lambda text: "/s/" in text)
+    assert answer == f"{agency}: پاسخ نامه شما با کد رهگیری {code} صادر شد. متن پاسخ در {site}"
+    assert survey.startswith(f"{agency}: از رسیدگی به درخواست {code} چقدر راضی بودید؟")  # R11, once per item
 
     item_close(item=item, actor=clerk, resolution=Resolution.ANSWERED)
     assert _send_and_collect(http_sms) == [
@@ -70,10 +72,10 @@ def test_each_public_step_sends_one_sms_once_and_internal_steps_send_none(submit
 
     assert _send_and_collect(http_sms) == [], "running the worker again sends nothing more"
     messages = OutboxMessage.objects.filter(item=item)
-    assert messages.count() == 6
+    assert messages.count() == 7  # six steps and the survey invitation
     assert set(messages.values_list("state", flat=True)) == {SmsState.SENT}
     assert {request.payload["to"] for request in http_sms.requests} == {"09121234567"}
-    assert sorted(http_sms.accepted_counts().values()) == [1] * 6, "each reference reached the gateway once"
+    assert sorted(http_sms.accepted_counts().values()) == [1] * 7, "each reference reached the gateway once"
 
 
 @pytest.mark.django_db(transaction=True)

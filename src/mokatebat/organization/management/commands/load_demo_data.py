@@ -26,6 +26,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mokatebat.api import demo as api_demo
+from mokatebat.bookings.demo import load_demo as load_bookings_and_surveys_demo
 from mokatebat.core.identifiers import generate_legal_id, generate_national_id
 from mokatebat.core.jalali import TEHRAN
 from mokatebat.core.tracking import format_tracking_code
@@ -1026,6 +1027,7 @@ class Command(BaseCommand):
             load_pr_demo(timezone.now())  # public relations (publicrelations app); idempotent
             devices = ensure_demo_authenticators()
             self.stdout.write(api_demo.load_demo())
+            load_bookings_and_surveys_demo()
         if created:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo network loaded: {created} letters in {time.monotonic() - started:.1f} s.")

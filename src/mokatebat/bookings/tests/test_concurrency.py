@@ -1,0 +1,85 @@
+"""R13: no double booking and no over-capacity when many people book at once, on real PostgreSQL.
+
+Each thread has its own database connection and transaction; a barrier releases them together."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from mokatebat.bookings import workflow as bw
+from mokatebat.bookings.models import Booking, Calendar, Slot
+from mokatebat.bookings.slots import free_slots
+
+from .conftest import person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 8
+
+
+def run_together(tasks: list[Callable[[], object]]) -> tuple[int, list[BaseException]]:
+    barrier = threading.Barrier(len(tasks))
+    successes: list[object] = []
+    errors: list[BaseException] = []
+
+    def worker(task: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            successes.append(task())
+        except BaseException as error:  # collected and checked by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(task,)) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(successes), errors
+
+
+def test_parallel_bookings_never_exceed_a_slots_capacity(desk: Calendar) -> None:
+    start = free_slots(desk, limit=1)[0].starts_at
+    tasks: list[Callable[[], object]] = [
+        lambda seed=seed: bw.booking_create(
+            calendar=desk, starts_at=start, national_id=person(100 + seed), mobile="09121111111"
+        )
+        for seed in range(THREADS)
+    ]
+    booked, errors = run_together(tasks)
+    assert booked == desk.capacity == 2
+    assert len(errors) == THREADS - 2
+    assert all(isinstance(error, bw.BookingError) for error in errors)
+    slot = Slot.objects.get(calendar=desk, starts_at=start)
+    assert slot.booked == 2 == Booking.objects.filter(slot=slot, state=Booking.State.BOOKED).count()
+
+
+def test_one_person_booking_many_slots_at_once_gets_only_the_limit(desk: Calendar) -> None:
+    starts = [slot.starts_at for slot in free_slots(desk, limit=THREADS)]
+    someone = person(7)
+    tasks: list[Callable[[], object]] = [
+        lambda start=start: bw.booking_create(calendar=desk, starts_at=start, national_id=someone, mobile="09121111111")
+        for start in starts
+    ]
+    booked, errors = run_together(tasks)
+    assert booked == bw.max_active_bookings() == 2
+    assert all(isinstance(error, bw.BookingError) for error in errors)
+    assert Booking.objects.filter(national_id=someone, state=Booking.State.BOOKED).count() == 2
+
+
+def test_the_same_person_cannot_hold_two_places_in_one_slot(desk: Calendar) -> None:
+    start = free_slots(desk, limit=1)[0].starts_at
+    someone = person(8)
+    tasks: list[Callable[[], object]] = [
+        lambda: bw.booking_create(calendar=desk, starts_at=start, national_id=someone, mobile="09121111111")
+        for _i in range(4)
+    ]
+    booked, errors = run_together(tasks)
+    assert booked == 1
+    assert len(errors) == 3
+    assert Slot.objects.get(calendar=desk, starts_at=start).booked == 1
