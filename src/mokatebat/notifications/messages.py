@@ -97,6 +97,7 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "code",
         "minutes",
         secret=True,
+    ),
     # Public relations (publicrelations app, R19, R20)
     "pr_thanks": _template(_("{agency}: {message} کد رهگیری: {tracking_code}"), "agency", "message", "tracking_code"),
     "meeting_scheduled": _template(
@@ -136,8 +137,9 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         _("{agency}: ملاقات شما (کد رهگیری {tracking_code}) نیاز به اقدام بیشتری نداشت. با سپاس از مراجعه شما."),
         "agency",
         "tracking_code",
+    ),
     # Appointments (R13) and satisfaction surveys (R11).
-    "booking_code": _template(_("کد تأیید نوبت‌دهی: {code} — این کد را به کسی ندهید."), "code"),
+    "booking_code": _template(_("کد تأیید نوبت‌دهی: {code} — این کد را به کسی ندهید."), "code", secret=True),
     "booking_confirmed": _template(
         _("{agency}: نوبت شما در «{calendar}» برای {when} ثبت شد. کد نوبت: {booking_code}. مشاهده یا لغو: {site}"),
         "agency",

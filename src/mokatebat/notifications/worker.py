@@ -37,9 +37,9 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .messages import SECRET_REMOVED, is_secret
 from mokatebat.bookings.workflow import reminders_tick as booking_reminders_tick
 
+from .messages import SECRET_REMOVED, is_secret
 from .models import OutboxMessage, OutboxMessageQuerySet, SmsState
 from .providers import PermanentSendError, Provider, TemporarySendError, get_provider
 

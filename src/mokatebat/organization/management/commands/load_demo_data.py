@@ -43,8 +43,8 @@ from mokatebat.correspondence.workflow import (
 from mokatebat.inquiries import demo as inquiries_demo
 from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
-from mokatebat.services import demo as services_demo
 from mokatebat.publicrelations.demo import load_demo as load_pr_demo
+from mokatebat.services import demo as services_demo
 
 SEED = 1405
 DEMO_PASSWORD = "demo-pass-1405"  # noqa: S105 - published on purpose: demo logins only, refused in production
