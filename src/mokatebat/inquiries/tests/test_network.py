@@ -159,7 +159,7 @@ def test_an_empty_answer_comes_back_with_a_persian_message_and_nothing_recorded(
     response = signed_in(clerk_b).post(url, {"text": "", "attachment": bad_file})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "این فیلد لازم است." in page
+    assert "لازم است." in page  # Django's or DRF's Persian wording, whichever catalogue wins
     assert "پذیرفته نیست" in page
     inquiry.refresh_from_db()
     assert inquiry.state == InquiryState.SENT
