@@ -99,6 +99,7 @@ def survey_offer(
         unit=_responsible_unit(item, unit),
         staff=staff,
         kind=item.kind,
+        service_code=_service_code(item),
         question_set=question_set_for(item.agency),
         offered_at=at or timezone.now(),
     )
@@ -155,3 +156,11 @@ def survey_complete(
         survey.completed_at = now
         survey.save(update_fields=["comment", "completed_at"])
     return survey
+
+
+def _service_code(item: Item) -> str:
+    """Results per service (R11): a service request counts under its service's code."""
+    from mokatebat.services.models import ServiceRequest  # the service desk is optional to surveys
+
+    request = ServiceRequest.objects.filter(item=item).select_related("service").first()
+    return request.service.code if request is not None else ""

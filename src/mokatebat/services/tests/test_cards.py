@@ -198,3 +198,14 @@ def test_the_database_refuses_to_change_or_delete_a_version(service: Service, ow
     with pytest.raises(DatabaseError), transaction.atomic():
         FormVersion.objects.filter(service=service).update(fields=[])
     assert service.card_versions.count() == 2
+
+
+def test_a_card_that_needs_a_visit_links_to_the_agencys_appointment_calendars(
+    agency: Organization, owner: User
+) -> None:
+    visit = sw.service_create(agency=agency, code="visit", card={**CARD, "appointment_required": True}, actor=owner)
+    plain = build_service(agency, owner, None, code="plain")
+    booking = reverse("booking-calendars", args=[agency.code])
+
+    assert booking in Client().get(reverse("service-card", args=[agency.code, visit.code])).content.decode()
+    assert booking not in Client().get(reverse("service-card", args=[agency.code, plain.code])).content.decode()

@@ -11,6 +11,7 @@ from mokatebat.correspondence.models import Item, Response, Status
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.models import Organization, Role, Unit, User
 from mokatebat.services.models import Service, ServiceRequest
+from mokatebat.surveys.models import Survey
 
 from .conftest import answers, member, signed_in
 
@@ -95,6 +96,8 @@ def test_the_unit_issues_a_document_the_citizen_downloads(item: Item, unit_staff
     assert Client().get(pdf_url).status_code == 404
     verify = Client().get(reverse("verify-response", args=[response.verification_code]))
     assert verify.status_code == 200
+    # The satisfaction survey offered with the outcome counts under this service (R11).
+    assert Survey.objects.get(item=item).service_code == request.service.code
 
 
 def test_a_decision_is_delivered_as_text(item: Item, clerk: User) -> None:
