@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mokatebat.core.forms import PersianForm
 from mokatebat.core.i18n import screen_digits
+from mokatebat.inquiries.models import InquiryType
 from mokatebat.organization.models import Organization, Unit
 
 from .formspec import FILE_TYPE_CHOICES, max_upload_mb
@@ -87,11 +88,20 @@ class CardForm(PersianForm):
         label=_("برای این خدمت نوبت حضوری لازم است"), required=False, widget=CHECKBOX
     )
     is_published = forms.BooleanField(label=_("در فهرست عمومی خدمات منتشر شود"), required=False, widget=CHECKBOX)
+    inquiry_types = forms.ModelMultipleChoiceField(
+        label=_("استعلام‌هایی که با ثبت هر درخواست خودکار فرستاده می‌شود"),
+        queryset=InquiryType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="public_id",
+    )
 
     def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = Unit.objects.filter(organization=agency, is_active=True).order_by("name")
         self.fields["responsible_unit"].queryset = units  # type: ignore[attr-defined]
+        inquiry_types = InquiryType.objects.filter(agency=agency, is_active=True).order_by("name")
+        self.fields["inquiry_types"].queryset = inquiry_types  # type: ignore[attr-defined]
         self.fields["channels"].error_messages["required"] = _("دست‌کم یک روش ارائه را انتخاب کنید.")
 
     def clean_steps(self) -> list[str]:
@@ -133,6 +143,7 @@ class CardForm(PersianForm):
             "responsible_unit": version.responsible_unit.public_id if version.responsible_unit else None,
             "channels": version.channels,
             "appointment_required": version.appointment_required,
+            "inquiry_types": [inquiry_type.public_id for inquiry_type in version.inquiry_types.all()],
             "is_published": version.is_published,
         }
 

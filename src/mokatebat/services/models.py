@@ -117,6 +117,10 @@ class ServiceCardVersion(Immutable):
         models.CharField(max_length=20, choices=ServiceChannel.choices), verbose_name=_("روش‌های ارائه"), default=list
     )
     appointment_required = models.BooleanField(_("نیاز به نوبت حضوری"), default=False)
+    # Inquiries the system asks as soon as a request is submitted (R7); part of the version.
+    inquiry_types = models.ManyToManyField(
+        "inquiries.InquiryType", verbose_name=_("استعلام‌های خودکار"), blank=True, related_name="+"
+    )
     is_published = models.BooleanField(_("منتشر شده"), default=False)
     # Normalised title, category and description for the catalogue search.
     search_document = models.TextField(blank=True, editable=False)

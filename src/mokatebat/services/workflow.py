@@ -17,6 +17,7 @@ from mokatebat.core.persian import search_key
 from mokatebat.correspondence import workflow as cw
 from mokatebat.correspondence.models import Item, Kind, PendingUpload, Response
 from mokatebat.correspondence.workflow import CheckedUpload, RequesterDetails, WorkflowError
+from mokatebat.inquiries.workflow import ask_declared
 from mokatebat.organization.models import Organization, Unit, User
 
 from .formspec import answer_rows
@@ -76,6 +77,10 @@ def card_save(*, service: Service, card: dict[str, Any], actor: User) -> Service
         version = ServiceCardVersion.objects.create(
             service=service, number=number, created_by=actor, search_document=search_key(words), **content
         )
+        inquiry_types = list(card.get("inquiry_types") or [])
+        if any(inquiry_type.agency_id != service.agency_id for inquiry_type in inquiry_types):
+            raise ValueError("a service declares only its own agency's inquiry types")
+        version.inquiry_types.set(inquiry_types)
         service.current_version = version
         update = ["current_version"]
         if version.is_published:
@@ -220,6 +225,7 @@ def service_request_submit(
         for key, attachment in zip([*documents, *kept_documents], attachments, strict=True):
             answers = {**answers, key: {"name": attachment.original_name, "attachment": str(attachment.public_id)}}
         ServiceRequest.objects.create(item=item, service=service, card_version=card, form_version=form, answers=answers)
+        ask_declared(item=item, inquiry_types=list(card.inquiry_types.all()))
         if card.responsible_unit is not None and card.responsible_unit.is_active:
             cw.item_register(item=item, actor=None)
             cw.item_refer(
