@@ -94,7 +94,10 @@ def test_register_refer_act_and_answer_through_the_workflow(
     ]
     client = ClientSystem.objects.get(agency=item.agency)
     assert item.events.filter(kind=EventKind.REGISTERED, actor=client.user).exists()  # who did it is on record
-    assert OutboxMessage.objects.filter(item=item).count() == 5  # each public step told the citizen
+    # Each public step told the citizen, and the answer came with the satisfaction survey (R11).
+    templates = list(OutboxMessage.objects.filter(item=item).order_by("pk").values_list("template", flat=True))
+    assert len(templates) == 6
+    assert templates[-1] == "survey_invite"
 
 
 def test_a_stale_version_is_a_409_and_nothing_changes(
