@@ -400,34 +400,29 @@ def meeting_reschedule(*, meeting: Meeting, actor: User, slot: MeetingSlot) -> M
 
 def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     """Cancel a scheduled meeting (the slot is free again); the citizen hears by SMS."""
-    reason = reason.strip()
-    _require(bool(reason), _("دلیل لغو را بنویسید."))
-    at = timezone.now()
-    with transaction.atomic():
-        item, meeting = _locked_meeting(meeting, Meeting.State.SCHEDULED)
-        meeting.state, meeting.reason = Meeting.State.CANCELLED, reason
-        meeting.save(update_fields=["state", "reason", "updated_at"])
-        item = _registered(item, actor, at)
-        item.status, item.resolution = Status.CLOSED, Resolution.NO_ACTION_NEEDED
-        _bump(item, "status", "resolution")
-        event = _event(item, EventKind.MEETING_CANCELLED, at=at, actor=actor, note=reason)
-        _notify(item, event, "meeting_cancelled", tracking_code=item.tracking_code, reason=reason)
-    return meeting
+    _require(bool(reason.strip()), _("دلیل لغو را بنویسید."))
+    return _meeting_end(meeting, actor, reason, Meeting.State.SCHEDULED, Meeting.State.CANCELLED, "meeting_cancelled")
 
 
 def meeting_reject(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
+    _require(bool(reason.strip()), _("دلیل رد درخواست را برای متقاضی بنویسید."))
+    return _meeting_end(meeting, actor, reason, Meeting.State.REQUESTED, Meeting.State.REJECTED, "meeting_rejected")
+
+
+def _meeting_end(meeting: Meeting, actor: User, reason: str, from_state: str, to_state: str, template: str) -> Meeting:
+    """A meeting that will not take place closes its item; the citizen gets the reason by SMS."""
     reason = reason.strip()
-    _require(bool(reason), _("دلیل رد درخواست را برای متقاضی بنویسید."))
+    kind = EventKind.MEETING_CANCELLED if to_state == Meeting.State.CANCELLED else EventKind.MEETING_REJECTED
     at = timezone.now()
     with transaction.atomic():
-        item, meeting = _locked_meeting(meeting, Meeting.State.REQUESTED)
-        meeting.state, meeting.reason = Meeting.State.REJECTED, reason
+        item, meeting = _locked_meeting(meeting, from_state)
+        meeting.state, meeting.reason = to_state, reason
         meeting.save(update_fields=["state", "reason", "updated_at"])
         item = _registered(item, actor, at)
         item.status, item.resolution = Status.CLOSED, Resolution.NO_ACTION_NEEDED
         _bump(item, "status", "resolution")
-        event = _event(item, EventKind.MEETING_REJECTED, at=at, actor=actor, note=reason)
-        _notify(item, event, "meeting_rejected", tracking_code=item.tracking_code, reason=reason)
+        event = _event(item, kind, at=at, actor=actor, note=reason)
+        _notify(item, event, template, tracking_code=item.tracking_code, reason=reason)
     return meeting
 
 
