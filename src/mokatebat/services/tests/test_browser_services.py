@@ -1,6 +1,8 @@
-"""R5, R6 in a real browser: a service owner builds a service and its form on a desktop; a citizen
-on a 360-px phone finds it in the catalogue, reads the card, fills the form with a document (the
-conditional field appears when needed, a mistake keeps the upload) and gets a tracking code."""
+"""R5–R8, R11 in a real browser: a service owner builds a service, its form and a declared inquiry on
+a desktop; a citizen on a 360-px phone finds it in the catalogue, reads the card, fills the form with a
+document (the conditional field appears when needed, a mistake keeps the upload) and gets a tracking
+code; the other agency answers the inquiry; the unit issues the document; the citizen downloads it and
+answers the survey from the SMS link."""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from mokatebat.correspondence.models import Item, Status
-from mokatebat.organization.models import Unit, User
+from mokatebat.inquiries.models import Adapter, Inquiry, InquiryState, InquiryType, SharedField
+from mokatebat.notifications.models import OutboxMessage
+from mokatebat.organization.models import Organization, Role, Unit, User
 from mokatebat.services.models import ServiceRequest
+from mokatebat.surveys.models import Survey
 from mokatebat.testing.browser import assert_accessible, assert_no_horizontal_scroll, screenshot
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +64,7 @@ def add_field(page: Page, label: str, kind: str, **extra: Any) -> None:
     expect(page.locator(".alert-success")).to_contain_text("فیلد به فرم افزوده شد")
 
 
-def build_service_as_owner(page: Page, base: str, owner: User, unit: Unit) -> None:
+def build_service_as_owner(page: Page, base: str, owner: User, unit: Unit, inquiry: InquiryType) -> None:
     sign_in(page, base, owner, "/staff/services/")
     page.get_by_role("link", name=re.compile("خدمت تازه")).click()
     page.locator("#id_code").fill("clinic-license")
@@ -76,6 +81,7 @@ def build_service_as_owner(page: Page, base: str, owner: User, unit: Unit) -> No
     page.locator("#id_responsible_title").fill("رئیس اداره نظارت بر مؤسسات پزشکی")
     page.locator("#id_responsible_unit").select_option(str(unit.public_id))
     page.locator("input[name=channels][value=in_person]").check()
+    page.get_by_label(inquiry.name).check()  # asked of the other agency with every request (R7)
     page.locator("#id_is_published").check()
     assert_accessible(page, "service card editor")
     screenshot(page, "services-card-edit-desktop")
@@ -106,9 +112,18 @@ def test_owner_builds_a_service_and_a_citizen_requests_it_on_a_phone(
     unit_staff: User,
     applicant_id: str,
     tmp_path: Path,
+    other_agency: Organization,
 ) -> None:
     base = live_server.url
-    build_service_as_owner(desktop_page, base, owner, unit)
+    inquiry_type = InquiryType.objects.create(
+        agency=unit.organization,
+        name="استعلام سابقه تخلف از استانداری",
+        adapter=Adapter.NETWORK_AGENCY,
+        target_agency=other_agency,
+        shared_fields=[SharedField.FULL_NAME, SharedField.NATIONAL_ID],
+    )
+    other_clerk = member("province.clerk", other_agency, Role.SECRETARIAT_CLERK)
+    build_service_as_owner(desktop_page, base, owner, unit, inquiry_type)
 
     phone = phone_page
     phone.goto(f"{base}/services/")
@@ -160,11 +175,22 @@ def test_owner_builds_a_service_and_a_citizen_requests_it_on_a_phone(
     assert request.answers["f4"]["name"] == "parvaneh.pdf"
     assert item.status == Status.REFERRED
 
+    # The declared inquiry went to the other agency at once; its clerk answers it (R7).
+    inquiry = Inquiry.objects.get(item=item)
+    desktop_page.context.clear_cookies()
+    sign_in(desktop_page, base, other_clerk, f"/staff/inquiries/received/{inquiry.public_id}/")
+    desktop_page.locator("#id_text").fill("متقاضی سابقه تخلف ندارد.")
+    desktop_page.get_by_role("button", name="فرستادن پاسخ").click()
+    expect(desktop_page.get_by_text("متقاضی سابقه تخلف ندارد.").first).to_be_visible()
+    inquiry.refresh_from_db()
+    assert inquiry.state == InquiryState.ANSWERED
+
     # The unit issues the licence on the staff item page; the citizen downloads it on the phone.
     desktop_page.context.clear_cookies()
     sign_in(desktop_page, base, unit_staff, f"/staff/items/{item.public_id}/")
     expect(desktop_page.locator("#service-heading")).to_contain_text("صدور مجوز تأسیس مطب")
     expect(desktop_page.locator(".answers")).to_contain_text("قلب و عروق")
+    expect(desktop_page.get_by_text("متقاضی سابقه تخلف ندارد.").first).to_be_visible()  # the inquiry's answer
     desktop_page.locator("summary", has_text="صدور سند/تصمیم").click()
     desktop_page.locator("#id_outcome-text").fill("پروانه تأسیس مطب تخصصی قلب و عروق به نام متقاضی صادر شد.")
     assert_accessible(desktop_page, "staff item with service request")
@@ -178,6 +204,18 @@ def test_owner_builds_a_service_and_a_citizen_requests_it_on_a_phone(
     with phone.expect_download() as download:
         phone.get_by_role("link", name=re.compile("PDF")).click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+    # The SMS that came with the document carries the survey link; one tap rates the service (R11).
+    invitation = OutboxMessage.objects.get(item=item, template="survey_invite")
+    link = re.search(r"/s/\S+", invitation.body)
+    assert link is not None
+    phone.goto(f"{base}{link.group(0)}")
+    assert_accessible(phone, "survey (phone)")
+    phone.locator("button[name=rating][value='5']").click()
+    expect(phone.locator("h1")).to_be_visible()
+    survey = Survey.objects.get(item=item)
+    assert survey.rating == 5
+    assert survey.service_code == "clinic-license"
 
     # The same public pages at desktop width.
     desktop_page.goto(f"{base}/services/")
