@@ -20,6 +20,7 @@ from mokatebat.core.html import sanitize_letter_html
 from mokatebat.core.jalali import format_jalali_date, jalali_year
 from mokatebat.core.persian import search_key, to_ascii_digits
 from mokatebat.core.tracking import new_tracking_code
+from mokatebat.notifications.messages import SMS_TEMPLATES
 from mokatebat.notifications.outbox import queue_sms
 from mokatebat.organization.models import Organization, Unit, User
 from mokatebat.surveys.workflow import survey_offer
@@ -109,6 +110,20 @@ SMS_FOR_STEP: dict[str, str] = {
     EventKind.CLOSED: "item_closed",
 }
 
+# A service request (``services.ServiceRequest``) is an item too, but its citizen asked for a service:
+# the same steps in its own words. Templates that declare ``service`` get the service's title.
+SERVICE_REQUEST_SMS_FOR_STEP: dict[str, str] = {
+    EventKind.SUBMITTED: "service_request_submitted",
+    EventKind.REGISTERED: "service_request_registered",
+    EventKind.REFERRED: "service_request_referred",
+    EventKind.ACTION: "service_request_action_recorded",
+    EventKind.INFO_REQUESTED: "service_request_info_requested",
+    EventKind.RESPONSE_ISSUED: "service_request_response_issued",
+    EventKind.REJECTED: "service_request_rejected",
+    EventKind.FORWARDED: "service_request_forwarded",
+    EventKind.CLOSED: "service_request_closed",
+}
+
 
 def _public_step(
     item: Item,
@@ -118,14 +133,31 @@ def _public_step(
     actor: User | None,
     note: str = "",
     sms: dict[str, str] | None = None,
+    notify: bool = True,
     **data: object,
 ) -> ItemEvent:
     """A step the citizen sees on tracking; if it is one they hear about, its SMS is queued with it."""
     event = _event(item, kind, at=at, actor=actor, note=note, public=True, **data)
-    template = SMS_FOR_STEP.get(kind)
-    if template is not None:
-        _notify(item, event, template, tracking_code=item.tracking_code, **(sms or {}))
+    if notify:
+        _announce(item, event, sms or {})
     return event
+
+
+def _announce(item: Item, event: ItemEvent, sms: dict[str, str]) -> None:
+    """Queue the SMS of a step the citizen hears about, worded for a letter or for a service request."""
+    if event.kind not in SMS_FOR_STEP:
+        return
+    service = _requested_service(item)
+    template = SMS_FOR_STEP[event.kind] if service is None else SERVICE_REQUEST_SMS_FOR_STEP[event.kind]
+    if service is not None and "service" in SMS_TEMPLATES[template].variables:
+        sms = {**sms, "service": service}
+    _notify(item, event, template, tracking_code=item.tracking_code, **sms)
+
+
+def _requested_service(item: Item) -> str | None:
+    """The title of the service the item requests (as its card read then), or None for a letter."""
+    titles = Item.objects.filter(pk=item.pk).values_list("service_request__card_version__title", flat=True)
+    return titles.first()
 
 
 def _locked(item: Item, expected_version: int | None) -> Item:
@@ -197,7 +229,8 @@ def item_submit(
 
     A repeated ``idempotency_key`` (double click, browser retry, API retry) returns the item the
     first request created instead of a second one. ``notify=False`` when a step in the same
-    transaction sends the citizen a fuller SMS (a received letter is registered at once).
+    transaction sends the citizen a fuller SMS (a received letter is registered at once), or when the
+    caller stores what the item is first and then calls ``submission_notify`` (a service request).
     """
     if idempotency_key:
         existing = Item.objects.filter(idempotency_key=idempotency_key).first()
@@ -223,10 +256,8 @@ def item_submit(
                 _attach(item, upload)
             for pending in kept_uploads:
                 _attach_pending(item, pending)
-            if notify:
-                _public_step(item, EventKind.SUBMITTED, at=at, actor=created_by, sms={"site": _site()}, channel=channel)
-            else:
-                _event(item, EventKind.SUBMITTED, at=at, actor=created_by, channel=channel)
+            sms = {"site": _site()}
+            _public_step(item, EventKind.SUBMITTED, at=at, actor=created_by, sms=sms, notify=notify, channel=channel)
     except IntegrityError:
         # Two identical submits raced: the other one won and committed; hand back its item.
         if idempotency_key:
@@ -235,6 +266,14 @@ def item_submit(
                 return existing, False
         raise
     return item, True
+
+
+def submission_notify(*, item: Item) -> None:
+    """Queue the "received" SMS of an item submitted with ``notify=False``, in the caller's words for
+    it: a service request's SMS names the service, which exists only after ``item_submit``."""
+    with transaction.atomic():
+        event = item.events.get(kind=EventKind.SUBMITTED)
+        _announce(item, event, {"site": _site()})
 
 
 def _create_item(*, requester: RequesterDetails, **fields: object) -> Item:
@@ -366,10 +405,13 @@ def item_refer(
     at: datetime.datetime | None = None,
     expected_version: int | None = None,
     parent: Referral | None = None,
+    notify: bool = True,
 ) -> Referral:
     """Send the item to one responsible unit, and to others for information (R2).
 
     Earlier open referrals for action are withdrawn: one unit is responsible at a time.
+    ``notify=False`` when the referral follows the submission at once and the citizen already has
+    the SMS of that submission (an auto-routed service request); the step is still public.
     """
     at = at or timezone.now()
     with transaction.atomic():
@@ -398,7 +440,9 @@ def item_refer(
         item.status = Status.REFERRED
         _bump(item, "status")
         # The citizen sees the unit's name only; the instruction stays internal.
-        _public_step(item, EventKind.REFERRED, at=at, actor=actor, sms={"unit": unit.name}, unit=unit.name)
+        _public_step(
+            item, EventKind.REFERRED, at=at, actor=actor, sms={"unit": unit.name}, notify=notify, unit=unit.name
+        )
         _event(item, EventKind.REFERRED, at=at, actor=actor, public=False, note=instruction, unit=unit.name)
     return referral
 
@@ -805,5 +849,6 @@ __all__ = [
     "response_draft_submit",
     "response_issue",
     "response_sign_and_issue",
+    "submission_notify",
     "uploads_keep_for_retry",
 ]

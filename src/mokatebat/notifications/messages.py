@@ -91,6 +91,81 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "tracking_code",
         "resolution",
     ),
+    # A service request (services app, R5–R8) goes through the same steps, but the citizen asked for a
+    # service, not wrote a letter: «درخواست», naming the service where the citizen needs to know which.
+    "service_request_submitted": _template(
+        _(
+            "{agency}: درخواست خدمت «{service}» دریافت شد. کد رهگیری: {tracking_code}. "
+            "پیگیری با کد ملی و کد رهگیری در {site}"
+        ),
+        "agency",
+        "service",
+        "tracking_code",
+        "site",
+    ),
+    "service_request_registered": _template(
+        _(
+            "{agency}: درخواست خدمت «{service}» با شماره {registration_number} در تاریخ {date} ثبت شد. "
+            "کد رهگیری: {tracking_code}"
+        ),
+        "agency",
+        "service",
+        "registration_number",
+        "date",
+        "tracking_code",
+    ),
+    "service_request_referred": _template(
+        _("{agency}: درخواست شما با کد رهگیری {tracking_code} برای رسیدگی به «{unit}» ارجاع شد."),
+        "agency",
+        "tracking_code",
+        "unit",
+    ),
+    "service_request_action_recorded": _template(
+        _("{agency}: اقدام تازه‌ای روی درخواست شما با کد رهگیری {tracking_code} ثبت شد. جزئیات در {site}"),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "service_request_info_requested": _template(
+        _(
+            "{agency}: برای رسیدگی به درخواست شما با کد رهگیری {tracking_code} اطلاعات یا مدرک بیشتری لازم است. "
+            "لطفاً در {site} پاسخ دهید."
+        ),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "service_request_rejected": _template(
+        _(
+            "{agency}: درخواست شما با کد رهگیری {tracking_code} در حیطه وظایف این دستگاه نیست. "
+            "توضیح و مرجع صالح در {site}"
+        ),
+        "agency",
+        "tracking_code",
+        "site",
+    ),
+    "service_request_forwarded": _template(
+        _(
+            "{agency}: درخواست شما با کد رهگیری {tracking_code} برای رسیدگی به «{to_agency}» فرستاده شد. "
+            "کد رهگیری تغییری نمی‌کند."
+        ),
+        "agency",
+        "tracking_code",
+        "to_agency",
+    ),
+    "service_request_response_issued": _template(
+        _("{agency}: نتیجه درخواست خدمت «{service}» با کد رهگیری {tracking_code} صادر شد. مشاهده و دریافت در {site}"),
+        "agency",
+        "service",
+        "tracking_code",
+        "site",
+    ),
+    "service_request_closed": _template(
+        _("{agency}: رسیدگی به درخواست شما با کد رهگیری {tracking_code} پایان یافت. نتیجه: {resolution}"),
+        "agency",
+        "tracking_code",
+        "resolution",
+    ),
     # Citizen account and contact centre (R12, R14).
     "account_sign_in_code": _template(
         _("کد ورود شما به سامانه مکاتبات: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),

@@ -181,11 +181,14 @@ def form_publish(*, service: Service, actor: User) -> FormVersion:
     return version
 
 
-def _request_text(card: ServiceCardVersion, form: FormVersion | None, answers: dict[str, Any]) -> str:
-    """The item's body: the answers in words, so search, lists and exports need no special case."""
+def _request_text(card: ServiceCardVersion, form: FormVersion | None, answers: dict[str, Any], note: str) -> str:
+    """The item's body: the answers in words, so search, lists and exports need no special case;
+    then what the requester wrote besides the form (a channel like Open311 has such a text)."""
     lines = [_("درخواست خدمت «%(title)s»") % {"title": card.title}]
     for row in answer_rows(form.fields if form else [], answers):
         lines.append(f"{row['label']}: {row['value']}")
+    if note.strip():
+        lines.append(_("توضیح متقاضی: %(note)s") % {"note": note.strip()})
     return "\n".join(lines)
 
 
@@ -198,9 +201,13 @@ def service_request_submit(
     kept_documents: dict[str, PendingUpload],
     idempotency_key: str,
     at: datetime.datetime | None = None,
+    created_by: User | None = None,
+    note: str = "",
 ) -> tuple[Item, bool]:
     """The citizen's request: an item (tracking code, SMS) and its ``ServiceRequest`` in one
-    transaction, then referred to the service's responsible unit, or left to the secretariat."""
+    transaction, then registered and referred to the service's responsible unit, or left to the
+    secretariat. Either way the submission sends the citizen one SMS that names the service and
+    carries the tracking code (and, when routed, the registration number); every step stays public."""
     card = service.published_version
     _require(card is not None, _("این خدمت منتشر نشده است."))
     assert card is not None
@@ -211,12 +218,14 @@ def service_request_submit(
             unit=card.responsible_unit,
             kind=Kind.REQUEST,
             subject=(_("درخواست خدمت: %(title)s") % {"title": card.title})[:200],
-            body=_request_text(card, form, answers),
+            body=_request_text(card, form, answers, note),
             requester=requester,
             uploads=list(documents.values()),
             kept_uploads=list(kept_documents.values()),
             idempotency_key=idempotency_key,
+            created_by=created_by,
             at=at,
+            notify=False,  # the SMS below names the service, which the item knows only once stored
         )
         if not created:
             return item, False
@@ -227,13 +236,16 @@ def service_request_submit(
         ServiceRequest.objects.create(item=item, service=service, card_version=card, form_version=form, answers=answers)
         ask_declared(item=item, inquiry_types=list(card.inquiry_types.all()))
         if card.responsible_unit is not None and card.responsible_unit.is_active:
-            cw.item_register(item=item, actor=None)
+            cw.item_register(item=item, actor=None)  # its SMS carries the tracking code, number and date
             cw.item_refer(
                 item=item,
                 actor=None,
                 unit=card.responsible_unit,
                 instruction=_("ارجاع خودکار درخواست خدمت «%(title)s»") % {"title": card.title},
+                notify=False,
             )
+        else:
+            cw.submission_notify(item=item)
     return item, True
 
 

@@ -25,6 +25,7 @@ from mokatebat.correspondence.models import (
     SubjectCategory,
 )
 from mokatebat.correspondence.workflow import (
+    SERVICE_REQUEST_SMS_FOR_STEP,
     SMS_FOR_STEP,
     WorkflowError,
     action_record,
@@ -48,7 +49,9 @@ from mokatebat.correspondence.workflow import (
     response_draft_submit,
     response_issue,
     response_sign_and_issue,
+    submission_notify,
 )
+from mokatebat.notifications.messages import SMS_TEMPLATES
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
 
@@ -472,6 +475,7 @@ def test_the_sms_table_covers_every_workflow_step() -> None:
         "RequesterDetails",
         "WorkflowConflict",
         "WorkflowError",
+        "submission_notify",  # announces a step already on the timeline; tested on its own below
         "uploads_keep_for_retry",
     }
     steps = {name.split(" ")[0] for name in STEPS}
@@ -499,3 +503,35 @@ def test_each_step_queues_exactly_the_sms_templates_sms_for_step_lists(scene: Sc
         assert sms.template == SMS_FOR_STEP[event.kind]
         assert sms.item_id == event.item_id
         assert event.item.tracking_code in sms.body
+
+
+def test_a_service_request_has_its_own_registered_wording_for_every_step_a_letter_is_texted_about() -> None:
+    assert set(SERVICE_REQUEST_SMS_FOR_STEP) == set(SMS_FOR_STEP)
+    assert set(SERVICE_REQUEST_SMS_FOR_STEP.values()) <= set(SMS_TEMPLATES)
+    assert not set(SERVICE_REQUEST_SMS_FOR_STEP.values()) & set(SMS_FOR_STEP.values())
+
+
+@pytest.mark.django_db
+def test_a_submission_made_without_notice_is_texted_once_when_the_caller_announces_it(
+    submit: Callable[..., Item],
+) -> None:
+    item = submit(notify=False)
+    assert sms_templates(item) == []
+
+    submission_notify(item=item)
+    submission_notify(item=item)
+
+    (sms,) = OutboxMessage.objects.filter(item=item)
+    assert sms.template == "item_submitted"
+    assert sms.dedup_key.startswith(f"{item.events.get(kind=EventKind.SUBMITTED).public_id}:")
+    assert item.tracking_code in sms.body
+
+
+@pytest.mark.django_db
+def test_a_referral_made_without_notice_is_still_public_but_texts_nobody(item: Item, clerk: User, unit: Unit) -> None:
+    before = sms_templates(item)
+
+    item_refer(item=item, actor=clerk, unit=unit, notify=False)
+
+    assert sms_templates(item) == before
+    assert item.events.filter(kind=EventKind.REFERRED, is_public=True, data__unit=unit.name).exists()

@@ -81,8 +81,9 @@ def test_the_unit_issues_a_document_the_citizen_downloads(item: Item, unit_staff
     assert response.unit_name == "اداره کل نظارت بر درمان"
     item.refresh_from_db()
     assert item.status == Status.ANSWERED
-    sms = OutboxMessage.objects.filter(item=item, template="response_issued").get()
+    sms = OutboxMessage.objects.filter(item=item, template="service_request_response_issued").get()
     assert item.tracking_code in sms.body
+    assert "«صدور مجوز تأسیس مطب»" in sms.body
     # The citizen's tracking page (this browser opened it at submit time) offers the PDF.
     track = citizen_client.get(reverse("track-result", args=[item.public_id])).content.decode()
     assert "درخواست خدمت «صدور مجوز تأسیس مطب»" in track
