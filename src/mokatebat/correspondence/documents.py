@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
@@ -18,7 +18,7 @@ from django_ratelimit.core import is_ratelimited
 from mokatebat.core.http import client_ip, rate_limited_response
 
 from .letters_pdf import render_response_pdf
-from .models import Response
+from .models import Attachment, Response
 from .views import TRACKED_SESSION_KEY, _get_item_for_session
 
 VERIFY_RATE = "60/h"
@@ -50,6 +50,21 @@ def pdf_download(letter: Response) -> HttpResponse:
     download["Cache-Control"] = "private, no-store"
     download["X-Robots-Tag"] = "noindex"
     return download
+
+
+def attachment_file_response(attachment: Attachment, *, filename: str = "", content_type: str = "") -> FileResponse:
+    """An uploaded file as staff pages and the API hand it out: always a download, never rendered on
+    our origin (``sandbox``, ``nosniff``), never cached."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=filename or attachment.original_name,
+        content_type=content_type or attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

@@ -44,7 +44,7 @@ from .auth import (
     secretariat_items,
     unit_ids_of,
 )
-from .documents import pdf_download
+from .documents import attachment_file_response, pdf_download
 from .forms import new_form_nonce
 from .models import Attachment, Bundle, Item, ItemQuerySet, Referral, ResponseDraft, Status, SubjectCategory
 
@@ -286,12 +286,7 @@ def attachment_download(request: HttpRequest, public_id: uuid.UUID, attachment_i
     attachment = Attachment.objects.filter(item=item, public_id=attachment_id).first()
     if attachment is None:
         raise PermissionDenied
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
-    response["Content-Type"] = attachment.content_type
-    response["Content-Security-Policy"] = "sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_file_response(attachment)
 
 
 @staff_required

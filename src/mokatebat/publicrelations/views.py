@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.auth import unit_ids_of
+from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import new_form_nonce
 from mokatebat.correspondence.models import Channel, EventKind, Item, ItemEvent, Referral, Status
 from mokatebat.organization.access import staff_required
@@ -311,15 +312,9 @@ def anonymised_attachment(request: HttpRequest, public_id: uuid.UUID, file_id: u
     shared = copy.attachments.select_related("attachment").filter(public_id=file_id).first()
     if shared is None:
         raise Http404
-    response = FileResponse(
-        shared.attachment.file.open("rb"),
-        as_attachment=True,
-        filename=shared.display_name,
-        content_type="application/octet-stream",
+    return attachment_file_response(
+        shared.attachment, filename=shared.display_name, content_type="application/octet-stream"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 # --- Intake: visits and calls (R17) -----------------------------------------------------------------------
