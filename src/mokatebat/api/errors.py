@@ -27,14 +27,16 @@ class Conflict(exceptions.APIException):
 def _messages() -> dict[str, str]:
     return {
         "invalid": _("برخی از داده‌ها درست نیستند؛ پیام هر فیلد را ببینید."),
-        "parse_error": _("بدنه درخواست JSON معتبری نیست."),
+        "parse_error": _("بدنه درخواست خوانده نشد؛ JSON (یا multipart/form-data) درست بفرستید."),
         "not_authenticated": _("برای این درخواست توکن سامانه لازم است (سرآیند Authorization: Bearer …)."),
         "authentication_failed": _("توکن سامانه معتبر نیست یا غیرفعال شده است."),
         "permission_denied": _("این سامانه اجازه این کار را ندارد."),
         "not_found": _("چنین موردی پیدا نشد."),
         "method_not_allowed": _("این روش درخواست (HTTP method) اینجا پذیرفته نمی‌شود."),
         "not_acceptable": _("قالب پاسخ خواسته‌شده پشتیبانی نمی‌شود."),
-        "unsupported_media_type": _("قالب بدنه درخواست پشتیبانی نمی‌شود؛ JSON بفرستید."),
+        "unsupported_media_type": _(
+            "قالب بدنه درخواست پشتیبانی نمی‌شود؛ JSON بفرستید (و برای پرونده‌ها، هر جا که گفته شده، multipart/form-data)."
+        ),
         "throttled": _("تعداد درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید."),
         "conflict": _("این کار در وضعیت کنونی نامه ممکن نیست."),
     }
@@ -69,8 +71,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if code == "invalid":
         data = response.data
         fields = data if isinstance(data, dict) else {"non_field_errors": data}
-    elif isinstance(exc, Conflict):
-        message = str(exc.detail)
+    elif isinstance(exc, Conflict | exceptions.NotFound) and str(exc.detail) != str(exc.default_detail):
+        message = str(exc.detail)  # our own Persian explanation; DRF's generic texts are replaced above
     response.data = error_body(code, message, fields)
     return response
 

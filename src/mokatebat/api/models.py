@@ -20,7 +20,7 @@ TOKEN_PREFIX = "mk_"  # noqa: S105 - a visible prefix, not a secret
 class Scope(models.TextChoices):
     ITEMS_READ = "items:read", _("خواندن نامه‌های دستگاه")
     ITEMS_WRITE = "items:write", _("ثبت، ارجاع و اقدام روی نامه‌ها")
-    RESPONSES_WRITE = "responses:write", _("صدور پاسخ")
+    RESPONSES_WRITE = "responses:write", _("پیش‌نویس پاسخ برای امضای مدیر واحد")
     OPEN311 = "open311", _("ارسال درخواست از راه Open311")
 
 

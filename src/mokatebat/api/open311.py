@@ -10,11 +10,18 @@ Decisions (see the README section):
 - ``media_url`` is stored, never fetched, and only accepted from hosts in ``OPEN311_MEDIA_HOSTS``.
 - ``attribute[national_id]`` (required) and ``phone`` (an Iranian mobile) identify the requester,
   who gets the tracking code by SMS as on every other channel.
+- Services are the catalogue's (``catalogue.py``): the letter kinds of each agency, and each published
+  e-service card, whose form fields are its attributes (``attribute[f1]``…), checked by the web form
+  itself. A card that requires a document is not offered here: Open311 cannot carry a file, and a
+  ``media_url`` is never fetched. Its REST twin (multipart) and its web page take documents.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+import uuid
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,14 +43,37 @@ from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
 from mokatebat.correspondence.models import Confidentiality, Item, ItemEvent, Referral, Status
 from mokatebat.correspondence.timeline import describe
+from mokatebat.services.models import FieldType
 
 from . import catalogue
 from .authentication import client_for_token
 from .models import ClientSystem, Open311Request, Scope
+from .submission import fill_service_form, submit_service_request
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-23T00:00:00Z"
 CLOSED_STATUSES = (Status.ANSWERED, Status.CLOSED)
+ATTRIBUTE = re.compile(r"^attribute\[(\w{1,40})\]$")
+# Open311 datatypes of our form field types; a file has none (see the module's docstring).
+DATATYPES = {
+    FieldType.TEXT: "string",
+    FieldType.LONG_TEXT: "text",
+    FieldType.NUMBER: "number",
+    FieldType.JALALI_DATE: "string",
+    FieldType.CHOICE: "singlevaluelist",
+    FieldType.NATIONAL_ID: "string",
+    FieldType.LEGAL_ID: "string",
+    FieldType.MOBILE: "string",
+    FieldType.POSTAL_CODE: "string",
+}
+# Our form's field names as the spec's parameters name them, for error messages.
+PARAMETERS = {
+    "body": "description",
+    "full_name": "first_name/last_name",
+    "mobile": "phone",
+    "email": "email",
+    "address": "address_string",
+}
 LIST_LIMIT = 200
 # Wrapper and element names of the XML form, per the spec's examples.
 XML_ITEM_TAGS = {
@@ -137,40 +167,64 @@ def _service(entry: catalogue.CatalogueEntry) -> dict[str, Any]:
     }
 
 
+def _offered(entry: catalogue.CatalogueEntry | None) -> catalogue.CatalogueEntry | None:
+    return entry if entry is not None and not entry.needs_documents else None
+
+
 @require_GET
 def services(request: HttpRequest, fmt: str) -> HttpResponse:
-    return _render([_service(entry) for entry in catalogue.services()], _fmt(fmt), "services")
+    offered = [_service(entry) for entry in catalogue.services() if _offered(entry)]
+    return _render(offered, _fmt(fmt), "services")
 
 
-def _attributes() -> list[dict[str, Any]]:
-    return [
-        {
-            "variable": True,
-            "code": "national_id",
-            "datatype": "string",
-            "required": True,
-            "datatype_description": str(_("کد ملی ۱۰ رقمی متقاضی")),
-            "order": 1,
-            "description": str(_("کد ملی")),
-        },
-        {
-            "variable": True,
-            "code": "subject",
-            "datatype": "string",
-            "required": False,
-            "datatype_description": str(_("تا ۲۰۰ نویسه؛ اگر خالی بماند، نام خدمت")),
-            "order": 2,
-            "description": str(_("موضوع")),
-        },
-    ]
+def _attribute(code: str, datatype: str, required: bool, order: int, description: str, about: str) -> dict[str, Any]:
+    return {
+        "variable": True,
+        "code": code,
+        "datatype": datatype,
+        "required": required,
+        "datatype_description": about,
+        "order": order,
+        "description": description,
+    }
+
+
+def _field_attribute(spec: dict[str, Any], order: int, labels: dict[str, str]) -> dict[str, Any]:
+    """One field of the e-service's form; a field shown only on a condition is not required here."""
+    about = [spec.get("help_text", "")]
+    if spec["type"] == FieldType.JALALI_DATE:
+        about.append(str(_("تاریخ شمسی، مانند 1405/09/10")))
+    if show_if := spec.get("show_if"):
+        about.append(
+            str(_("فقط وقتی «%(field)s» برابر «%(value)s» است."))
+            % {"field": labels.get(show_if["field"], show_if["field"]), "value": show_if["value"]}
+        )
+    required = bool(spec.get("required")) and not show_if
+    attribute = _attribute(
+        spec["key"], DATATYPES[spec["type"]], required, order, spec["label"], " ".join(filter(None, about))
+    )
+    if spec["type"] == FieldType.CHOICE:
+        attribute["values"] = [{"key": option, "name": option} for option in spec.get("options", [])]
+    return attribute
+
+
+def _attributes(entry: catalogue.CatalogueEntry) -> list[dict[str, Any]]:
+    national_id = _attribute("national_id", "string", True, 1, str(_("کد ملی")), str(_("کد ملی ۱۰ رقمی متقاضی")))
+    if entry.service is None:
+        about = str(_("تا ۲۰۰ نویسه؛ اگر خالی بماند، نام خدمت"))
+        return [national_id, _attribute("subject", "string", False, 2, str(_("موضوع")), about)]
+    specs = [spec for spec in entry.fields if spec["type"] in DATATYPES]
+    labels = {spec["key"]: spec["label"] for spec in entry.fields}
+    return [national_id, *(_field_attribute(spec, order, labels) for order, spec in enumerate(specs, start=2))]
 
 
 @require_GET
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    entry = catalogue.get_service(code)
+    entry = _offered(catalogue.get_service(code))
     if entry is None:
         return _errors(_fmt(fmt), 404, str(_("چنین خدمتی وجود ندارد.")))
-    return _render({"service_code": entry.code, "attributes": _attributes()}, _fmt(fmt), "service_definition")
+    data = {"service_code": entry.code, "attributes": _attributes(entry)}
+    return _render(data, _fmt(fmt), "service_definition")
 
 
 # --- Requests ----------------------------------------------------------------------------------------
@@ -206,7 +260,8 @@ def _public_request(row: Open311Request, names: dict[str, str]) -> dict[str, Any
 
 
 def _render_requests(rows: Any, fmt: str) -> HttpResponse:
-    names = {entry.code: entry.name for entry in catalogue.services()}
+    rows = list(rows)
+    names = catalogue.names_for(row.service_code for row in rows)
     return _render([_public_request(row, names) for row in rows], fmt, "service_requests")
 
 
@@ -319,6 +374,79 @@ def _client(request: HttpRequest) -> ClientSystem | None:
     return client if client is not None and client.has_scope(Scope.OPEN311) else None
 
 
+Submission = tuple[Callable[[], Item] | None, dict[str, list[str]]]
+
+
+def _parameter(field: str) -> str:
+    if field in PARAMETERS:
+        return PARAMETERS[field]
+    return f"attribute[{field}]" if field == "national_id" or ATTRIBUTE.match(f"attribute[{field}]") else field
+
+
+def _letter(entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, address: str) -> Submission:
+    form = SubmitLetterForm(
+        {
+            "nonce": new_form_nonce(),
+            "agency": entry.agency.code,
+            "kind": entry.kind,
+            "subject": post.get("attribute[subject]", "") or entry.name,
+            "body": post.get("description", ""),
+            "requester_kind": "natural",
+            "full_name": _full_name(post),
+            "national_id": post.get("attribute[national_id]", ""),
+            "mobile": post.get("phone", ""),
+            "email": post.get("email", ""),
+            "address": address,
+        }
+    )
+    if not form.is_valid():
+        return None, {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+
+    def submit() -> Item:
+        item, _created = wf.item_submit(
+            agency=entry.agency,
+            unit=None,
+            kind=entry.kind,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            requester=form.requester_details(),
+            created_by=client.user,
+        )
+        return item
+
+    return submit, {}
+
+
+def _e_service(entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, address: str) -> Submission:
+    answers = {}
+    for name in post:
+        match = ATTRIBUTE.match(name)
+        if match and match.group(1) != "national_id":
+            answers[match.group(1)] = post.get(name, "")
+    requester = {
+        "full_name": _full_name(post),
+        "national_id": post.get("attribute[national_id]", ""),
+        "mobile": post.get("phone", ""),
+        "email": post.get("email", ""),
+        "address": address,
+    }
+    filled = fill_service_form(entry, requester=requester, answers=answers)
+    if filled.errors:
+        return None, filled.errors
+    note = normalize_text(post.get("description", ""))[:5000]
+
+    def submit() -> Item:
+        key = f"open311:{uuid.uuid4().hex}"  # the spec has no idempotency key; one request, one item
+        item, _created = submit_service_request(entry, filled, idempotency_key=key, created_by=client.user, note=note)
+        return item
+
+    return submit, {}
+
+
+def _full_name(post: Any) -> str:
+    return f"{post.get('first_name', '')} {post.get('last_name', '')}".strip()
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if is_ratelimited(request, group="open311-post-ip", key=lambda _g, r: client_ip(r), rate="120/h", increment=True):
         return _errors(fmt, 429, str(_("تعداد درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.")))
@@ -329,35 +457,21 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if is_ratelimited(request, group="open311-client", key=lambda _g, _r: str(client.pk), rate=rate, increment=True):
         return _errors(fmt, 429, str(_("تعداد درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.")))
     post = request.POST
-    entry = catalogue.get_service(post.get("service_code", ""))
+    entry = _offered(catalogue.get_service(post.get("service_code", "")))
     if entry is None:
         return _errors(fmt, 404, str(_("service_code: چنین خدمتی وجود ندارد.")))
     if entry.agency.pk != client.agency_id:
         return _errors(fmt, 403, str(_("این سامانه فقط برای خدمت‌های دستگاه خودش درخواست می‌فرستد.")))
     location, problems = _location(post)
-    form = SubmitLetterForm(
-        {
-            "nonce": new_form_nonce(),
-            "agency": entry.agency.code,
-            "kind": entry.kind,
-            "subject": post.get("attribute[subject]", "") or entry.name,
-            "body": post.get("description", ""),
-            "requester_kind": "natural",
-            "full_name": f"{post.get('first_name', '')} {post.get('last_name', '')}".strip(),
-            "national_id": post.get("attribute[national_id]", ""),
-            "mobile": post.get("phone", ""),
-            "email": post.get("email", ""),
-            "address": location["address"],
-        }
-    )
-    names = {"body": "description", "full_name": "first_name/last_name", "mobile": "phone"}
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = names.get(field, f"attribute[{field}]" if field in ("national_id", "subject") else field)
-            problems += [f"{label}: {error}" for error in errors]
-    if problems:
+    build = _e_service if entry.service is not None else _letter
+    submit, errors = build(entry, client, post, location["address"])
+    for field, messages in errors.items():
+        problems += [f"{_parameter(field)}: {message}" for message in messages]
+    if problems or submit is None:
         return _errors(fmt, 400, *problems)
-    row = open311_submit(client=client, entry=entry, form=form, location=location, device_id=post.get("device_id", ""))
+    row = open311_submit(
+        client=client, entry=entry, submit=submit, location=location, device_id=post.get("device_id", "")
+    )
     data = [{"service_request_id": row.service_request_id, "token": row.token, "service_notice": entry.description}]
     return _render(data, fmt, "service_requests", status=201)
 
@@ -366,21 +480,14 @@ def open311_submit(
     *,
     client: ClientSystem,
     entry: catalogue.CatalogueEntry,
-    form: SubmitLetterForm,
+    submit: Callable[[], Item],
     location: dict[str, Any],
     device_id: str,
 ) -> Open311Request:
-    """The item through the one submit step, and its Open311 face, in one transaction."""
+    """The item through its one submit step (a letter's or an e-service's), and its Open311 face, in
+    one transaction: a request that was given an id exists."""
     with transaction.atomic():
-        item, _created = wf.item_submit(
-            agency=entry.agency,
-            unit=None,
-            kind=entry.kind,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            requester=form.requester_details(),
-            created_by=client.user,
-        )
+        item = submit()
         return Open311Request.objects.create(
             item=item,
             client=client,

@@ -10,16 +10,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from mokatebat.citizens.models import Requester
 from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
-from mokatebat.correspondence.models import Channel, Item, ItemEvent, Kind, Referral, Response, Status
+from mokatebat.correspondence.models import (
+    Attachment,
+    Channel,
+    Item,
+    ItemEvent,
+    Kind,
+    Referral,
+    Response,
+    ResponseDraft,
+    Status,
+)
 from mokatebat.correspondence.timeline import TimelineEntry
 from mokatebat.organization.models import Organization, Unit
+from mokatebat.services.models import FieldType, ServiceCardVersion
+from mokatebat.services.workflow import CARD_FIELDS
 
-from .catalogue import CatalogueEntry
+from .catalogue import CatalogueEntry, ServiceType
 
 
 def run_form(form_class: type[forms.Form], data: dict[str, Any], **kwargs: Any) -> forms.Form:
@@ -75,27 +88,63 @@ class AgencyDetailSerializer(AgencySerializer):
         return UnitSerializer(units, many=True).data
 
 
+class FieldSpecSerializer(serializers.Serializer[dict[str, Any]]):
+    """One field of an e-service form, as the service owner built it (R6)."""
+
+    key = serializers.CharField(help_text=_("نام فیلد در «answers»، مانند f1"))
+    type = serializers.ChoiceField(choices=FieldType.choices)
+    label = serializers.CharField()
+    help_text = serializers.CharField(required=False, default="")
+    required = serializers.BooleanField()
+    options = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text=_("گزینه‌های فیلد «انتخاب از فهرست»")
+    )
+    max_mb = serializers.IntegerField(required=False, help_text=_("حداکثر حجم پرونده، مگابایت"))
+    file_types = serializers.ListField(child=serializers.CharField(), required=False)
+    show_if = serializers.DictField(
+        allow_null=True, required=False, help_text=_("فقط وقتی پرسیده می‌شود که فیلد «field» مقدار «value» را دارد")
+    )
+
+
+class CardSerializer(serializers.ModelSerializer[ServiceCardVersion]):
+    """The public service card (شناسنامه خدمت, R5) of an e-service, as published."""
+
+    version = serializers.IntegerField(source="number")
+    responsible_unit = serializers.CharField(source="responsible_unit.name", allow_null=True, default=None)
+
+    class Meta:
+        model = ServiceCardVersion
+        # Every content field of the card as it is saved; whether it is published is the catalogue's business.
+        fields = ["version", *(name for name in CARD_FIELDS if name != "is_published")]
+
+
 class ServiceSerializer(serializers.Serializer[CatalogueEntry]):
     code = serializers.CharField()
+    type = serializers.ChoiceField(
+        choices=ServiceType.choices,
+        help_text=_("correspondence: با POST /api/v1/items/؛ e_service: با POST /api/v1/services/{code}/requests/"),
+    )
     name = serializers.CharField()
     description = serializers.CharField()
     agency = serializers.CharField(source="agency.code")
     agency_name = serializers.CharField(source="agency.name")
     kind = serializers.ChoiceField(choices=Kind.choices)
+    category = serializers.CharField()
     keywords = serializers.ListField(child=serializers.CharField())
+    page_path = serializers.CharField(help_text=_("صفحه همین خدمت در وب‌گاه"))
+
+
+class ServiceDetailSerializer(ServiceSerializer):
+    card = CardSerializer(allow_null=True)
+    fields = FieldSpecSerializer(many=True)
 
 
 # --- Public: submit and track ------------------------------------------------------------------------
 
 
-class SubmitSerializer(serializers.Serializer[Any]):
-    """A citizen's letter; validated by the web form ``SubmitLetterForm``."""
+class RequesterFieldsSerializer(serializers.Serializer[Any]):
+    """Who writes: a natural person, or a legal person's representative (the web form's fields)."""
 
-    agency = serializers.CharField(max_length=40, help_text=_("کد دستگاه، از فهرست دستگاه‌ها"))
-    unit = serializers.UUIDField(required=False, allow_null=True, help_text=_("شناسه واحد گیرنده (اختیاری)"))
-    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.LETTER)
-    subject = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=20000)
     requester_kind = serializers.ChoiceField(choices=Requester.Kind.choices, default=Requester.Kind.NATURAL)
     full_name = serializers.CharField(max_length=120)
     national_id = serializers.CharField(max_length=20)
@@ -105,12 +154,43 @@ class SubmitSerializer(serializers.Serializer[Any]):
     legal_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     legal_national_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
+
+class SubmitSerializer(RequesterFieldsSerializer):
+    """A citizen's letter; validated by the web form ``SubmitLetterForm``. Attachments need
+    multipart/form-data (repeat the ``attachments`` part); JSON carries none."""
+
+    agency = serializers.CharField(max_length=40, help_text=_("کد دستگاه، از فهرست دستگاه‌ها"))
+    unit = serializers.UUIDField(required=False, allow_null=True, help_text=_("شناسه واحد گیرنده (اختیاری)"))
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.LETTER)
+    subject = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20000)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("PDF، JPG یا PNG؛ فقط در multipart/form-data"),
+    )
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         data = {**attrs, "nonce": new_form_nonce()}
+        files = MultiValueDict({"attachments": list(data.pop("attachments", None) or [])})
         if data.get("unit") is not None:
             data["unit"] = str(data["unit"])
-        self.form = run_form(SubmitLetterForm, data)
+        self.form = run_form(SubmitLetterForm, data, files=files)
         return self.form.cleaned_data
+
+
+class ServiceRequestSerializer(RequesterFieldsSerializer):
+    """A request for an e-service: the requester and the answers to the service's published form."""
+
+    answers = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text=_(
+            "پاسخ هر فیلد فرم خدمت به نام آن (f1، f2…)؛ تاریخ شمسی مانند 1405/09/10. "
+            "مدارک فقط در multipart/form-data، هر کدام در بخشی به نام answers.<نام فیلد>"
+        ),
+    )
 
 
 class ClientSubmitSerializer(SubmitSerializer):
@@ -221,14 +301,43 @@ class ResponseSerializer(serializers.ModelSerializer[Response]):
         fields = ["public_id", "outgoing_number", "issued_at", "body", "signer_name", "signer_title", "unit_name"]
 
 
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    name = serializers.CharField(source="original_name")
+
+    class Meta:
+        model = Attachment
+        fields = ["public_id", "name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class DraftSerializer(serializers.ModelSerializer[ResponseDraft]):
+    unit = serializers.UUIDField(source="unit.public_id")
+    unit_name = serializers.CharField(source="unit.name")
+    response = serializers.UUIDField(source="response.public_id", allow_null=True, default=None)
+
+    class Meta:
+        model = ResponseDraft
+        fields = ["public_id", "unit", "unit_name", "state", "review_note", "response", "created_at", "updated_at"]
+
+
 class ItemDetailSerializer(ItemSerializer):
     requester = RequesterSerializer()
+    attachments = AttachmentSerializer(many=True)
     events = EventSerializer(many=True)
     referrals = ReferralSerializer(many=True)
+    response_drafts = DraftSerializer(many=True)
     responses = ResponseSerializer(many=True)
 
     class Meta(ItemSerializer.Meta):
-        fields = [*ItemSerializer.Meta.fields, "body", "requester", "events", "referrals", "responses"]
+        fields = [
+            *ItemSerializer.Meta.fields,
+            "body",
+            "requester",
+            "attachments",
+            "events",
+            "referrals",
+            "response_drafts",
+            "responses",
+        ]
 
 
 class VersionSerializer(serializers.Serializer[Any]):
@@ -249,6 +358,7 @@ class ActionSerializer(serializers.Serializer[Any]):
     public = serializers.BooleanField(default=False, help_text=_("به متقاضی نشان داده و پیامک شود"))
 
 
-class ResponseIssueSerializer(serializers.Serializer[Any]):
-    body = serializers.CharField(max_length=50000)
-    signer_title = serializers.CharField(max_length=120)
+class ResponseDraftSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(
+        max_length=50000, help_text=_("متن پاسخ (قالب‌بندی ساده مجاز است)؛ مدیر واحد آن را امضا و صادر می‌کند")
+    )

@@ -11,12 +11,13 @@ import uuid
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, pagination, status
-from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,17 +31,20 @@ from mokatebat.correspondence.auth import (
     is_secretariat_for,
     items_visible_to,
 )
+from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import TrackForm
-from mokatebat.correspondence.models import Item, ItemEvent, Status
+from mokatebat.correspondence.models import Item, ItemEvent, ResponseDraft
 from mokatebat.correspondence.timeline import public_timeline
 from mokatebat.correspondence.views import _track_is_limited
-from mokatebat.organization.models import Organization, Unit
+from mokatebat.organization.models import Organization
+from mokatebat.publicrelations.auth import identity_hidden_items, identity_visible_to
 
 from . import catalogue
 from . import serializers as s
 from .authentication import HasScope, PublicSubmitThrottle, request_client
-from .errors import Conflict
 from .models import Scope
+from .submission import fill_service_form, submit_service_request
+from .workflow import client_response_propose
 
 ERRORS = {
     code: OpenApiResponse(s.ErrorSerializer, description=description)
@@ -114,13 +118,55 @@ class ServiceList(PublicView):
         return Response(s.ServiceSerializer(catalogue.services(), many=True).data)
 
 
-@extend_schema(tags=["public"], responses={200: s.ServiceSerializer, **_errors(404)})
+@extend_schema(
+    tags=["public"],
+    responses={200: s.ServiceDetailSerializer, **_errors(404)},
+    description="One service; an e-service with its published card (R5) and the fields of its form (R6).",
+)
 class ServiceDetail(PublicView):
     def get(self, request: Request, code: str) -> Response:
         entry = catalogue.get_service(code)
         if entry is None:
             raise Http404
-        return Response(s.ServiceSerializer(entry).data)
+        return Response(s.ServiceDetailSerializer(entry).data)
+
+
+def _answers_with_files(request: Request, answers: dict[str, Any]) -> dict[str, Any]:
+    """Multipart sends each document as its own part, ``answers.<key>``; JSON carries no files."""
+    prefix = "answers."
+    files = {name[len(prefix) :]: upload for name, upload in request.FILES.items() if name.startswith(prefix)}
+    return {**answers, **files}
+
+
+@extend_schema(
+    tags=["public"],
+    parameters=[IDEMPOTENCY_KEY],
+    request={"application/json": s.ServiceRequestSerializer, "multipart/form-data": s.ServiceRequestSerializer},
+    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 404, 429)},
+    description="Request an e-service (R6): the requester and the answers to its form, checked as on the web "
+    "page. The tracking code comes back here and by SMS; the request goes to the service's unit.",
+)
+class ServiceRequestSubmit(NoStoreMixin, PublicView):
+    throttle_classes = [PublicSubmitThrottle]
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def post(self, request: Request, code: str) -> Response:
+        entry = catalogue.get_service(code)
+        if entry is None:
+            raise Http404
+        if entry.service is None:
+            raise NotFound(_("این خدمت فرم ندارد؛ نامه را با POST /api/v1/items/ بفرستید."))
+        fields = s.ServiceRequestSerializer(data=request.data)
+        fields.is_valid(raise_exception=True)
+        data = fields.validated_data
+        filled = fill_service_form(entry, requester=data, answers=_answers_with_files(request, data["answers"]))
+        if filled.errors:
+            raise ValidationError(filled.errors)
+        national_id = filled.form.cleaned_data["national_id"]
+        key = _idempotency_key(request, f"service:{entry.code}", national_id) or f"api:{uuid.uuid4().hex}"
+        item, created = submit_service_request(entry, filled, idempotency_key=key)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.SubmittedSerializer(item).data, status=code)
 
 
 def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **extra: Any) -> Response:
@@ -134,6 +180,7 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
         subject=data["subject"],
         body=data["body"],
         requester=form.requester_details(),  # type: ignore[attr-defined]
+        uploads=form.checked_uploads,  # type: ignore[attr-defined]
         idempotency_key=_idempotency_key(request, namespace, data["national_id"]),
         **extra,
     )
@@ -144,12 +191,14 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
 @extend_schema(
     tags=["public"],
     parameters=[IDEMPOTENCY_KEY],
-    request=s.SubmitSerializer,
+    request={"application/json": s.SubmitSerializer, "multipart/form-data": s.SubmitSerializer},
     responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 429)},
-    description="Send a letter to an agency (R1). The tracking code comes back here and by SMS.",
+    description="Send a letter to an agency (R1), with attachments as multipart/form-data. "
+    "The tracking code comes back here and by SMS.",
 )
 class SubmitItem(NoStoreMixin, PublicView):
     throttle_classes = [PublicSubmitThrottle]
+    parser_classes = [JSONParser, MultiPartParser]
 
     def post(self, request: Request) -> Response:
         return _submit(request, s.SubmitSerializer(data=request.data), "public")
@@ -196,8 +245,13 @@ class ClientView(NoStoreMixin, APIView):
 
 
 def _client_item(request: Request, public_id: uuid.UUID, *, secretariat: bool = True) -> Item:
-    """The item for this client's service account (404 otherwise), and the secretariat role for steps."""
+    """The item for this client's service account (404 otherwise), and the secretariat role for steps.
+
+    An anonymised item (R19) is as absent as another agency's: its requester is the PR desk's to know,
+    and a client system holds the secretariat's role, which sees only the redacted copy on the web."""
     item = get_item_for_user(request.user, public_id)
+    if not identity_visible_to(request.user, item):
+        raise Http404
     if secretariat and not is_secretariat_for(request.user, item):
         raise PermissionDenied
     return item
@@ -207,8 +261,10 @@ def _detail(item: Item, code: int = status.HTTP_200_OK) -> Response:
     item = (
         Item.objects.select_related("agency", "requester", "addressed_unit")
         .prefetch_related(
+            "attachments",
             Prefetch("events", queryset=ItemEvent.objects.order_by("occurred_at", "id")),
             "referrals__unit",
+            Prefetch("response_drafts", queryset=ResponseDraft.objects.select_related("unit", "response")),
             "responses",
         )
         .get(pk=item.pk)
@@ -220,12 +276,14 @@ def _detail(item: Item, code: int = status.HTTP_200_OK) -> Response:
 class ClientItems(ClientView, generics.ListAPIView):
     serializer_class = s.ItemSerializer
     pagination_class = ItemCursor
+    parser_classes = [JSONParser, MultiPartParser]
 
     def get_required_scope(self) -> str:
         return Scope.ITEMS_WRITE if self.request.method == "POST" else Scope.ITEMS_READ
 
     def get_queryset(self) -> QuerySet[Item]:
-        return items_visible_to(self.request.user).select_related("agency", "addressed_unit")
+        hidden = identity_hidden_items(self.request.user).values("pk")
+        return items_visible_to(self.request.user).exclude(pk__in=hidden).select_related("agency", "addressed_unit")
 
     @extend_schema(responses={200: s.ItemSerializer(many=True), **_errors(401, 403, 404, 429)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -233,9 +291,10 @@ class ClientItems(ClientView, generics.ListAPIView):
 
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY],
-        request=s.ClientSubmitSerializer,
+        request={"application/json": s.ClientSubmitSerializer, "multipart/form-data": s.ClientSubmitSerializer},
         responses={201: s.ItemDetailSerializer, 200: s.ItemDetailSerializer, **_errors(400, 401, 403, 429)},
-        description="A letter the agency received in person, by post or by phone (R4, R14).",
+        description="A letter the agency received in person, by post or by phone (R4, R14), with its scans "
+        "as multipart/form-data attachments.",
     )
     def post(self, request: Request) -> Response:
         client = request_client(request)
@@ -250,6 +309,7 @@ class ClientItems(ClientView, generics.ListAPIView):
             subject=data["subject"],
             body=data["body"],
             requester=serializer.form.requester_details(),  # type: ignore[attr-defined]
+            uploads=serializer.form.checked_uploads,  # type: ignore[attr-defined]
             idempotency_key=_idempotency_key(request, f"client:{client.pk}", data["national_id"]),
             created_by=client.user,
         )
@@ -260,6 +320,20 @@ class ClientItems(ClientView, generics.ListAPIView):
 class ClientItemDetail(ClientView):
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         return _detail(_client_item(request, public_id, secretariat=False))
+
+
+@extend_schema(
+    tags=["client"],
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **_errors(401, 403, 404, 429)},
+    description="Download one attachment of the item, as staff do: always as a file, never shown inline.",
+)
+class ClientAttachment(ClientView):
+    def get(self, request: Request, public_id: uuid.UUID, attachment_id: uuid.UUID) -> FileResponse:
+        item = _client_item(request, public_id, secretariat=False)
+        attachment = item.attachments.filter(public_id=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        return attachment_file_response(attachment)
 
 
 @extend_schema(
@@ -334,28 +408,18 @@ class ClientAction(ClientView):
 
 @extend_schema(
     tags=["client"],
-    request=s.ResponseIssueSerializer,
+    request=s.ResponseDraftSerializer,
     responses={201: s.ItemDetailSerializer, **_errors(400, 401, 403, 404, 409, 429)},
-    description="Issue the agency's signed answer with its outgoing number (R3, R8); the citizen gets an SMS.",
+    description="Propose the agency's answer (R3, R8): a draft of the acting unit, waiting for its manager, who "
+    "signs it on the item page; only then is it issued with its outgoing number and the citizen gets the SMS. "
+    "A draft the manager sent back (see ``review_note``) is rewritten and proposed again with the same call.",
 )
 class ClientResponse(ClientView):
     required_scope = Scope.RESPONSES_WRITE
 
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         item = _client_item(request, public_id)
-        fields = s.ResponseIssueSerializer(data=request.data)
+        fields = s.ResponseDraftSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
-        form = s.run_form(staff_forms.BundleAnswerForm, fields.validated_data)
-        # The staff path reaches an answer only through a referral; here the same preconditions.
-        if not item.is_registered or item.status == Status.CLOSED:
-            raise Conflict(_("پاسخ فقط برای نامه ثبت‌شده و باز صادر می‌شود."))
-        referral = item.referrals.filter(is_active=True, role="main").select_related("unit").first()
-        unit: Unit | None = referral.unit if referral else item.addressed_unit
-        wf.response_issue(
-            item=item,
-            actor=request.user,
-            body=form.cleaned_data["body"],
-            unit=unit,
-            signer_title=form.cleaned_data["signer_title"],
-        )
+        client_response_propose(item=item, actor=request.user, body=fields.validated_data["body"])
         return _detail(item, status.HTTP_201_CREATED)

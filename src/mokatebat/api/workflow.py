@@ -1,4 +1,5 @@
-"""Creating client systems and rotating their tokens: each one transaction."""
+"""Client systems (create, rotate, switch off) and the one step a client takes that is more than one
+``correspondence.workflow`` call (proposing an answer). Each function is one transaction."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import secrets
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from mokatebat.correspondence import workflow as cw
+from mokatebat.correspondence.models import Item, Referral, ResponseDraft, Status
 from mokatebat.organization.models import Membership, Organization, Role, User
 
 from .models import ClientSystem
@@ -42,3 +46,23 @@ def client_deactivate(*, client: ClientSystem) -> None:
     with transaction.atomic():
         ClientSystem.objects.filter(pk=client.pk).update(is_active=False)
         Membership.objects.filter(user_id=client.user_id).update(is_active=False)
+
+
+def client_response_propose(*, item: Item, actor: User, body: str) -> ResponseDraft:
+    """A client system's answer is a draft of the acting unit, put before the unit's manager to sign:
+    the same draft → signature → issue path as the unit's own staff (nothing is issued unsigned).
+    A draft the manager sent back is rewritten and put forward again."""
+    with transaction.atomic():
+        item = Item.objects.select_for_update(of=("self",)).select_related("addressed_unit").get(pk=item.pk)
+        if not item.is_registered or item.status == Status.CLOSED:
+            raise cw.WorkflowError(_("پاسخ فقط برای نامه ثبت‌شده و باز نوشته می‌شود."))
+        referral = item.referrals.filter(is_active=True, role=Referral.Role.MAIN).select_related("unit").first()
+        unit = referral.unit if referral is not None else item.addressed_unit
+        if unit is None:
+            raise cw.WorkflowError(_("نامه هنوز به واحدی ارجاع نشده است؛ پاسخ را واحد اقدام‌کننده امضا می‌کند."))
+        open_drafts = item.response_drafts.filter(unit=unit).exclude(state=ResponseDraft.State.ISSUED)
+        draft = open_drafts.select_for_update().first()
+        if draft is not None and draft.state == ResponseDraft.State.AWAITING_SIGNATURE:
+            raise cw.WorkflowError(_("پیش‌نویس پاسخ این واحد در انتظار امضای مدیر است."))
+        draft = cw.response_draft_save(item=item, actor=actor, unit=unit, body=body, draft=draft)
+        return cw.response_draft_submit(draft=draft, actor=actor)

@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "mokatebat.correspondence.models.EventKind",
         "RequesterKindEnum": "mokatebat.citizens.models.Requester.Kind",
         "UnitKindEnum": "mokatebat.organization.models.Unit.Kind",
+        "ServiceTypeEnum": "mokatebat.api.catalogue.ServiceType",
+        "FieldTypeEnum": "mokatebat.services.models.FieldType",
     },
 }
 API_PUBLIC_SUBMIT_RATE = os.environ.get("API_PUBLIC_SUBMIT_RATE", "20/h")

@@ -12,9 +12,10 @@ from django.test import Client
 from mokatebat.api.authentication import client_for_token
 from mokatebat.api.models import ClientSystem, Scope
 from mokatebat.api.workflow import client_deactivate, client_rotate_token
-from mokatebat.correspondence.models import EventKind, Item
+from mokatebat.correspondence import workflow as wf
+from mokatebat.correspondence.models import EventKind, Item, ResponseDraft
 from mokatebat.notifications.models import OutboxMessage
-from mokatebat.organization.models import Organization, Unit
+from mokatebat.organization.models import Membership, Organization, Role, Unit, User
 
 from .conftest import assert_error, bearer, make_client
 
@@ -77,10 +78,13 @@ def test_register_refer_act_and_answer_through_the_workflow(
     assert referred.json()["referrals"][0]["instruction"] == "بررسی شود"  # normalised by the staff form
     acted = http.post(f"{base}/actions/", json={"text": "پرونده بررسی شد", "public": True}, headers=auth)
     assert acted.status_code == 201, acted.text
-    answered = http.post(
-        f"{base}/responses/", json={"body": "پاسخ شما: پرونده تکمیل شد.", "signer_title": "مدیرکل"}, headers=auth
-    )
-    assert answered.status_code == 201, answered.text
+    proposed = http.post(f"{base}/responses/", json={"body": "پاسخ شما: پرونده تکمیل شد."}, headers=auth)
+    assert proposed.status_code == 201, proposed.text
+    # The unit's manager signs the client's draft, as any draft of the unit (tested in test_documents_and_answers).
+    manager = User.objects.create_user("unit.manager")
+    Membership.objects.create(user=manager, organization=item.agency, role=Role.UNIT_MANAGER).units.set([unit])
+    wf.response_sign_and_issue(draft=ResponseDraft.objects.get(item=item), actor=manager, signer_title="مدیرکل")
+    answered = http.get(f"{base}/", headers=auth)
     assert answered.json()["status"] == "answered"
     assert answered.json()["responses"][0]["unit_name"] == unit.name
     item.refresh_from_db()
@@ -132,11 +136,12 @@ def test_answering_an_unregistered_item_is_a_conflict(
     item = submit()
     response = http.post(
         f"/api/v1/client/items/{item.public_id}/responses/",
-        json={"body": "پاسخ", "signer_title": "مدیرکل"},
+        json={"body": "پاسخ"},
         headers=bearer(full_token),
     )
     assert_error(response, 409, "conflict")
     assert not item.responses.exists()
+    assert not item.response_drafts.exists()
 
 
 def test_a_client_registers_a_received_letter_idempotently(
