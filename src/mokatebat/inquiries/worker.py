@@ -1,7 +1,8 @@
 """The external registry adapter: claim due registry inquiries, POST each as JSON, record the outcome.
 
-Runs inside the task worker's loop (``notifications.worker.run_forever`` calls ``run_once``), with
-the same three rules as the SMS outbox:
+``manage.py run_worker`` calls ``run_once`` in a loop of its own thread, apart from the SMS outbox:
+a registry that is slow or hangs (each call may wait up to its type's timeout) then delays only
+other inquiries, never an SMS. The same three rules as the SMS outbox apply:
 
 1. Claiming is one short ``SELECT … FOR UPDATE SKIP LOCKED`` transaction: two workers never hold
    the same inquiry. A claim moves it to ``sent``, bumps the attempt counters and sets a lease
@@ -35,6 +36,9 @@ from .workflow import record_registry_answer, record_registry_failure
 logger = logging.getLogger(__name__)
 
 LEASE_MARGIN_SECONDS = 30
+# The longest timeout an inquiry type may have (InquiryType's check constraint): how long a stopping
+# worker may still be waiting on a registry before it can record the answer in hand.
+LONGEST_TIMEOUT_SECONDS = 120
 MAX_ANSWER_CHARS = 5000
 MAX_RESPONSE_BYTES = 256 * 1024
 
@@ -179,6 +183,6 @@ def run_once(limit: int = 10, *, stop_event: threading.Event | None = None) -> i
         try:
             send(inquiry)
         except Exception:
-            # A bug in one inquiry must not stop the SMS worker; its lease lapses and it is tried again.
+            # A bug in one inquiry must not stop the inquiry loop; its lease lapses and it is tried again.
             logger.exception("Inquiry %s: unexpected error while sending", inquiry.public_id)
     return len(inquiries)

@@ -21,6 +21,9 @@ died between the gateway's answer and our UPDATE (or the answer was lost on the 
 like a timeout). The message is then sent again once its lease expires (or its retry is due), with
 the same ``reference``; a gateway that de-duplicates on it drops the copy. Nothing is lost: an
 unrecorded message stays ``sending`` until its lease expires and another claim picks it up.
+
+``manage.py run_worker`` calls ``run_once`` in a loop of its own thread, apart from registry inquiries
+and periodic jobs, so nothing else the worker does can hold up an SMS; this module knows only SMS.
 """
 
 from __future__ import annotations
@@ -33,11 +36,9 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-
-from mokatebat.bookings.workflow import reminders_tick as booking_reminders_tick
 
 from .messages import SECRET_REMOVED, is_secret
 from .models import OutboxMessage, OutboxMessageQuerySet, SmsState
@@ -138,32 +139,6 @@ def run_once(limit: int = 50, *, provider: Provider | None = None, stop_event: t
             return index
         deliver(message, provider)
     return len(messages)
-
-
-def run_forever(poll_seconds: float = 1.0, stop_event: threading.Event | None = None) -> None:
-    """Deliver until ``stop_event`` is set, sleeping ``poll_seconds`` whenever nothing is due."""
-    check_settings()
-    stop_event = stop_event or threading.Event()
-    provider = get_provider()
-    while not stop_event.is_set():
-        # As Django does per request: drop connections that are too old or broken.
-        close_old_connections()
-        try:
-            booking_reminders_tick()  # R13: day-before appointment reminders, idempotent
-            handled = run_once(provider=provider, stop_event=stop_event)
-            handled += _run_inquiries(stop_event)
-        except DatabaseError:
-            logger.exception("SMS worker: database error; trying again in %ss", poll_seconds)
-            handled = 0
-        if not handled:
-            stop_event.wait(poll_seconds)
-
-
-def _run_inquiries(stop_event: threading.Event) -> int:
-    """Registry inquiries (R7) share this loop; imported here to keep the SMS module free of them."""
-    from mokatebat.inquiries.worker import run_once as send_inquiries
-
-    return send_inquiries(stop_event=stop_event)
 
 
 def _renew_lease(message: OutboxMessage) -> bool:

@@ -15,11 +15,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from mokatebat.core.management.commands.run_worker import run_loops, worker_loops
 from mokatebat.correspondence.models import EventKind, Item
 from mokatebat.inquiries import worker
 from mokatebat.inquiries.models import ErrorKind, Inquiry, InquiryState, InquiryType
 from mokatebat.inquiries.workflow import inquiry_ask
-from mokatebat.notifications import worker as sms_worker
 from mokatebat.organization.models import User
 
 from .conftest import signed_in
@@ -244,7 +244,7 @@ def test_a_claim_abandoned_on_its_last_attempt_fails_with_the_reason(
     assert item.events.filter(kind=EventKind.INQUIRY_FAILED).count() == 1
 
 
-def test_the_task_worker_loop_sends_registry_inquiries(
+def test_the_task_worker_loops_send_registry_inquiries(
     item: Item, clerk: User, registry: FakeRegistry, registry_type: InquiryType
 ) -> None:
     inquiry = asked(item, registry_type, clerk)
@@ -252,7 +252,7 @@ def test_the_task_worker_loop_sends_registry_inquiries(
 
     def run() -> None:
         try:
-            sms_worker.run_forever(poll_seconds=0.05, stop_event=stop)
+            run_loops(worker_loops(), poll_seconds=0.05, stop=stop)
         finally:
             connection.close()
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from mokatebat import embedded_db
+from mokatebat.inquiries import worker as inquiry_worker
 
 
 class Command(BaseCommand):
@@ -45,10 +46,13 @@ class Command(BaseCommand):
             for child in children:
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
+            # Long enough for the worker to finish and record what it has in hand: an SMS, and a
+            # registry call in its own loop (up to its timeout). Killed sooner, a claim only waits
+            # out its lease and is sent again with the same reference / Idempotency-Key.
+            grace = max(settings.SMS_TIMEOUT_SECONDS, inquiry_worker.LONGEST_TIMEOUT_SECONDS) + 10
             for child in children:
                 try:
-                    # Long enough for the worker to finish the SMS in hand and record it.
-                    child.wait(timeout=settings.SMS_TIMEOUT_SECONDS + 10)
+                    child.wait(timeout=grace)
                 except subprocess.TimeoutExpired:
                     child.kill()
             if not os.environ.get("DATABASE_URL"):
