@@ -29,7 +29,6 @@ from mokatebat.correspondence.auth import (
     find_item_for_requester,
     get_item_for_user,
     is_secretariat_for,
-    items_visible_to,
 )
 from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import TrackForm
@@ -37,7 +36,7 @@ from mokatebat.correspondence.models import Item, ItemEvent, ResponseDraft
 from mokatebat.correspondence.timeline import public_timeline
 from mokatebat.correspondence.views import _track_is_limited
 from mokatebat.organization.models import Organization
-from mokatebat.publicrelations.auth import identity_hidden_items, identity_visible_to
+from mokatebat.publicrelations.auth import items_with_identity
 
 from . import catalogue
 from . import serializers as s
@@ -165,8 +164,8 @@ class ServiceRequestSubmit(NoStoreMixin, PublicView):
         national_id = filled.form.cleaned_data["national_id"]
         key = _idempotency_key(request, f"service:{entry.code}", national_id) or f"api:{uuid.uuid4().hex}"
         item, created = submit_service_request(entry, filled, idempotency_key=key)
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(s.SubmittedSerializer(item).data, status=code)
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.SubmittedSerializer(item).data, status=answer)
 
 
 def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **extra: Any) -> Response:
@@ -247,11 +246,9 @@ class ClientView(NoStoreMixin, APIView):
 def _client_item(request: Request, public_id: uuid.UUID, *, secretariat: bool = True) -> Item:
     """The item for this client's service account (404 otherwise), and the secretariat role for steps.
 
-    An anonymised item (R19) is as absent as another agency's: its requester is the PR desk's to know,
-    and a client system holds the secretariat's role, which sees only the redacted copy on the web."""
+    The PR desk's items (R19) are as absent as another agency's, by the one rule in
+    ``get_item_for_user``: a client system holds the secretariat's role, which never sees their requester."""
     item = get_item_for_user(request.user, public_id)
-    if not identity_visible_to(request.user, item):
-        raise Http404
     if secretariat and not is_secretariat_for(request.user, item):
         raise PermissionDenied
     return item
@@ -282,8 +279,7 @@ class ClientItems(ClientView, generics.ListAPIView):
         return Scope.ITEMS_WRITE if self.request.method == "POST" else Scope.ITEMS_READ
 
     def get_queryset(self) -> QuerySet[Item]:
-        hidden = identity_hidden_items(self.request.user).values("pk")
-        return items_visible_to(self.request.user).exclude(pk__in=hidden).select_related("agency", "addressed_unit")
+        return items_with_identity(self.request.user).select_related("agency", "addressed_unit")
 
     @extend_schema(responses={200: s.ItemSerializer(many=True), **_errors(401, 403, 404, 429)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -57,8 +57,15 @@ def items_visible_to(user: User) -> ItemQuerySet:
 
 
 def get_item_for_user(user: User, public_id: uuid.UUID) -> Item:
+    """The item with its requester, for its pages, files and steps; 404 otherwise.
+
+    An item whose requester this user must not see (the PR desk's, R19) is as absent here as another
+    agency's: what such a user may open is its redacted copy (``publicrelations.auth``)."""
+    # The identity rule lives with the PR desk, whose module builds on this one.
+    from mokatebat.publicrelations.auth import without_hidden_identity
+
     item = (
-        items_visible_to(user)
+        without_hidden_identity(user, items_visible_to(user))
         .select_related("agency", "requester", "addressed_unit", "category", "bundle")
         .filter(public_id=public_id)
         .first()
@@ -91,8 +98,11 @@ def unit_ids_of(user: User, *, managers_only: bool = False) -> set[int]:
 
 
 def referrals_for_user(user: User) -> QuerySet[Referral]:
-    """Referrals to the units this person works in."""
-    return Referral.objects.filter(unit_id__in=unit_ids_of(user), item__in=items_visible_to(user))
+    """Referrals to the units this person works in, of items they may open: with the requester, or as
+    the PR desk's redacted copy (an item of the desk without one is not the unit's to see)."""
+    from mokatebat.publicrelations.auth import items_or_copies_visible_to
+
+    return Referral.objects.filter(unit_id__in=unit_ids_of(user), item__in=items_or_copies_visible_to(user))
 
 
 def get_referral_for_user(user: User, public_id: uuid.UUID) -> Referral:

@@ -29,7 +29,12 @@ from mokatebat.core.tracking import is_valid_tracking_code
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, Role, User
-from mokatebat.publicrelations.auth import identity_hidden_items, identity_visible_to
+from mokatebat.publicrelations.auth import (
+    get_anonymised_item,
+    identity_visible_to,
+    items_with_identity,
+    without_hidden_identity,
+)
 
 from . import staff_forms as f
 from . import workflow as wf
@@ -38,7 +43,6 @@ from .auth import (
     get_item_for_user,
     get_referral_for_user,
     is_secretariat_for,
-    items_visible_to,
     referrals_for_user,
     secretariat_agency_ids,
     secretariat_items,
@@ -117,7 +121,7 @@ def secretariat_inbox(request: HttpRequest) -> HttpResponse:
     if not agency_ids:
         raise PermissionDenied
     form = f.InboxFilterForm(request.GET or None, agency_ids=agency_ids)
-    items = secretariat_items(user).exclude(pk__in=identity_hidden_items(user).values("pk"))
+    items = without_hidden_identity(user, secretariat_items(user))  # the PR desk's items are not the inbox's
     if form.is_bound and form.is_valid():
         items = _filtered_inbox(form, items)
     elif not form.is_bound:
@@ -164,8 +168,7 @@ def _due_soon(referral: Referral, today: datetime.date) -> bool:
 def _history(item: Item, user: User) -> ItemQuerySet:
     """The requester's earlier items in this agency (سوابق), by national ID, legal ID or mobile."""
     person = item.requester
-    earlier = items_visible_to(user).filter(agency_id=item.agency_id).exclude(pk=item.pk)
-    earlier = earlier.exclude(pk__in=identity_hidden_items(user).values("pk"))
+    earlier = items_with_identity(user).filter(agency_id=item.agency_id).exclude(pk=item.pk)
     return earlier.of_requester(
         national_id=person.national_id, legal_national_id=person.legal_national_id, mobile=person.mobile
     ).order_by("-submitted_at")[:20]
@@ -176,10 +179,9 @@ def _likely_duplicates(item: Item, user: User) -> list[Item]:
     person = item.requester
     since = item.submitted_at - datetime.timedelta(days=30)
     candidates = (
-        items_visible_to(user)
+        items_with_identity(user)
         .filter(agency_id=item.agency_id, submitted_at__gte=since)
         .exclude(pk=item.pk)
-        .exclude(pk__in=identity_hidden_items(user).values("pk"))
         .of_requester(national_id=person.national_id, legal_national_id=person.legal_national_id, mobile=person.mobile)
     )
     similar = candidates.annotate(similarity=TrigramSimilarity("search_document", item.search_document))
@@ -191,10 +193,9 @@ def _similar_open_items(item: Item, user: User) -> list[Item]:
     if item.bundle_id is not None or item.status == Status.CLOSED:
         return []
     candidates = (
-        items_visible_to(user)
+        items_with_identity(user)
         .filter(agency_id=item.agency_id, bundle__isnull=True)
         .exclude(status=Status.CLOSED)
-        .exclude(pk__in=identity_hidden_items(user).values("pk"))
         .exclude(pk=item.pk)
         .annotate(similarity=TrigramSimilarity("search_document", item.search_document))
     )
@@ -210,8 +211,6 @@ def _timeline(item: Item) -> list[dict[str, Any]]:
 
 def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any) -> HttpResponse:
     user = _user(request)
-    if not identity_visible_to(user, item):  # an anonymised item: only its redacted copy (R19)
-        return redirect("pr-anonymised", public_id=item.public_id)
     secretariat = is_secretariat_for(user, item)
     my_units = unit_ids_of(user)
     my_referrals = [r for r in item.referrals.select_related("unit", "parent__unit") if r.unit_id in my_units]
@@ -274,7 +273,13 @@ def _editable_draft_body(item: Item, unit_ids: set[int]) -> str:
 @staff_required
 @require_GET
 def item_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    item = get_item_for_user(_user(request), public_id)
+    user = _user(request)
+    try:
+        item = get_item_for_user(user, public_id)
+    except Http404:
+        # The PR desk's item (R19): its redacted copy if PR made one, otherwise nothing.
+        anonymised, _copy = get_anonymised_item(user, public_id)
+        return redirect("pr-anonymised", public_id=anonymised.public_id)
     return _item_page(request, item)
 
 
@@ -282,7 +287,6 @@ def item_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, public_id: uuid.UUID, attachment_id: uuid.UUID) -> FileResponse:
     item = get_item_for_user(_user(request), public_id)
-    _require_identity_visible(request, item)
     attachment = Attachment.objects.filter(item=item, public_id=attachment_id).first()
     if attachment is None:
         raise PermissionDenied
@@ -293,7 +297,6 @@ def attachment_download(request: HttpRequest, public_id: uuid.UUID, attachment_i
 @require_GET
 def response_pdf(request: HttpRequest, public_id: uuid.UUID, response_id: uuid.UUID) -> HttpResponse:
     item = get_item_for_user(_user(request), public_id)
-    _require_identity_visible(request, item)
     letter = item.responses.filter(public_id=response_id).first()
     if letter is None:
         raise Http404
@@ -322,13 +325,6 @@ def _step(
     else:
         messages.success(request, done)
     return redirect("staff-item", public_id=item.public_id)
-
-
-def _require_identity_visible(request: HttpRequest, item: Item) -> None:
-    """Renderings with the requester's details (files, PDF, receipt) do not exist for an anonymised
-    item to anyone outside PR; the redacted copy has its own pages (publicrelations)."""
-    if not identity_visible_to(_user(request), item):
-        raise Http404
 
 
 def _secretariat_item(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Item]:
@@ -365,7 +361,12 @@ def item_classify(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             expected_version=d["version"],
         )
 
-    return _step(request, item, form, "classify_form", perform, _("طبقه‌بندی ذخیره شد."))
+    response = _step(request, item, form, "classify_form", perform, _("طبقه‌بندی ذخیره شد."))
+    if response.status_code == 302 and not identity_visible_to(user, item):
+        # Now a suggestion, criticism, complaint or report of an agency with a PR desk: PR's (R19).
+        messages.info(request, _("این مورد به ارتباطات مردمی سپرده شد و دیگر در کارتابل دبیرخانه نیست."))
+        return redirect("secretariat-inbox")
+    return response
 
 
 @staff_required
@@ -441,8 +442,7 @@ def item_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def _acting_item(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Item]:
     """The secretariat, or a unit with an open referral of this item, may act on it."""
     user = _user(request)
-    item = get_item_for_user(user, public_id)
-    _require_identity_visible(request, item)  # anonymised items are answered through PR
+    item = get_item_for_user(user, public_id)  # the PR desk's items are answered through PR
     has_open_referral = item.referrals.filter(
         unit_id__in=unit_ids_of(user),
         role=Referral.Role.MAIN,
@@ -599,6 +599,11 @@ def received_letter_new(request: HttpRequest) -> HttpResponse:
         form = f.ReceivedLetterForm(request.POST, request.FILES, agency_ids=agency_ids)
         if form.is_valid():
             item = _register_received_letter(user, form)
+            if not identity_visible_to(user, item):
+                # The PR desk's from now on (R19): the person at the desk gets the receipt here and now,
+                # since the item will not open for this clerk again.
+                context = {"item": item, "pr_desk": True}
+                return render(request, "correspondence/staff/receipt.html", context)
             return redirect("staff-item-receipt", public_id=item.public_id)
         form.remember_uploads()
         status = 400
@@ -634,7 +639,7 @@ def _register_received_letter(user: User, form: f.ReceivedLetterForm) -> Item:
             notify=False,  # the registration SMS below carries the tracking code, number and date
         )
         if created:
-            wf.item_register(item=item, actor=user, at=now)
+            item = wf.item_register(item=item, actor=user, at=now)
     return item
 
 
@@ -646,7 +651,6 @@ def _noon(day: datetime.date) -> datetime.datetime:
 @require_GET
 def item_receipt(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = get_item_for_user(_user(request), public_id)
-    _require_identity_visible(request, item)
     return render(request, "correspondence/staff/receipt.html", {"item": item})
 
 
@@ -658,7 +662,7 @@ def item_receipt(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def bundle_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user, item = _secretariat_item(request, public_id)
     chosen = request.POST.getlist("items")
-    others = list(items_visible_to(user).filter(agency_id=item.agency_id, public_id__in=chosen[:5000]))
+    others = list(items_with_identity(user).filter(agency_id=item.agency_id, public_id__in=chosen[:5000]))
     title = (request.POST.get("title") or item.subject).strip()[:200]
     try:
         bundle = wf.bundle_create(agency=item.agency, actor=user, title=title, items=[item, *others])

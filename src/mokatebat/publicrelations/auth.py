@@ -1,10 +1,22 @@
-"""Who may do what in public relations, and the one rule for who sees the identity of an anonymised item.
+"""Who may do what in public relations, and the one rule for who sees the requester of a PR item.
 
-Identity of an anonymised item (one with a ``RedactedCopy``, R19):
-* the PR experts of the item's agency always see it: they took the item in and answer the citizen;
-* the head and the auditors of the agency may reveal it, with a written reason that is kept and shown
-  on the item's history; after that they see it on that item;
-* nobody else does: units, deputies, the secretariat, admins — they see the redacted copy only.
+A suggestion, criticism, complaint or report (``FEEDBACK_KINDS``) is the PR desk's from submission
+(seed 003, R19) in every agency that has a PR desk, i.e. at least one active PR expert: PR classifies
+it and decides, and a unit or deputy only ever gets an anonymised copy. An item PR referred
+anonymised (one with a ``RedactedCopy``) stays the desk's whatever happens later. For these items:
+* the PR experts of the item's agency always see the requester: they took the item in and answer;
+* the head and the auditors of the agency may reveal it on an anonymised item, with a written reason
+  kept on the item's history; after that they see it on that item;
+* nobody else does: secretariat, units, deputies, admins, API client systems, the network admin.
+  The item is left out of their lists, counts, search, history and SMS pages, ``get_item_for_user``
+  answers 404, and what they may open is the redacted copy, once PR made one.
+An agency without a PR expert keeps the letter path for these kinds: its secretariat handles them.
+Meeting requests are not covered: the head's office needs to know whom it meets (R20). A counter
+office or phone operator keeps the pages of an item it registered for the person in front of it
+(``counters.auth``, ``calls.auth``): it typed the requester in and hands the answer back.
+
+``identity_hidden_items`` (the queryset form) and ``identity_visible_to`` (one item) are built from
+the same condition, so a list and a page can never disagree.
 """
 
 from __future__ import annotations
@@ -12,14 +24,14 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from mokatebat.correspondence.auth import _memberships, items_visible_to
 from mokatebat.correspondence.models import Item, ItemQuerySet
-from mokatebat.organization.models import Organization, Role, User
+from mokatebat.organization.models import Membership, Organization, Role, User
 
-from .models import PR_KINDS, IdentityReveal, Meeting, RedactedCopy
+from .models import FEEDBACK_KINDS, PR_KINDS, IdentityReveal, Meeting, RedactedCopy
 
 PR_ROLES = {Role.PR_EXPERT}
 INTAKE_ROLES = {Role.PR_EXPERT, Role.PHONE_OPERATOR}
@@ -52,28 +64,60 @@ def is_anonymised(item: Item) -> bool:
     return RedactedCopy.objects.filter(item_id=item.pk).exists()
 
 
-def identity_visible_to(user: User, item: Item) -> bool:
-    """May this member of staff see who wrote ``item``? Always yes for items that are not anonymised."""
-    if not is_anonymised(item):
-        return True
-    if item.agency_id in agency_ids_with(user, PR_ROLES):
-        return True
+def pr_desk_agencies() -> QuerySet[Membership, int]:
+    """Agencies with a PR desk (at least one active PR expert), as a subquery of organisation ids."""
+    return Membership.objects.active().filter(role=Role.PR_EXPERT).values_list("organization_id", flat=True)
+
+
+def _has_copy() -> Q:
+    return Q(Exists(RedactedCopy.objects.filter(item_id=OuterRef("pk"))))
+
+
+def _identity_hidden(user: User) -> Q:
+    """The one rule, as a condition on items: the PR desk's items whose requester ``user`` must not see."""
+    desk = _has_copy()
+    desk |= Q(kind__in=FEEDBACK_KINDS, agency_id__in=pr_desk_agencies())
+    hidden = desk
+    own = agency_ids_with(user, PR_ROLES)
+    if own:
+        hidden &= ~Q(agency_id__in=own)
     revealers = agency_ids_with(user, REVEAL_ROLES)
-    return item.agency_id in revealers and item.identity_reveals.filter(user_id=user.pk).exists()
+    if revealers:
+        # A reveal counts only while its author still holds a role that may reveal.
+        revealed = IdentityReveal.objects.filter(user_id=user.pk, item__agency_id__in=revealers)
+        hidden &= ~Q(pk__in=revealed.values("item_id"))
+    return hidden
+
+
+def identity_hidden_items(user: User) -> ItemQuerySet:
+    """Items whose requester this user must not see: to leave out of every list, count, search,
+    history and outbox (see the module docstring)."""
+    return Item.objects.filter(_identity_hidden(user))
+
+
+def identity_visible_to(user: User, item: Item) -> bool:
+    """May this member of staff see who wrote ``item``? The same condition as ``identity_hidden_items``."""
+    return not Item.objects.filter(_identity_hidden(user), pk=item.pk).exists()
+
+
+def without_hidden_identity(user: User, items: ItemQuerySet) -> ItemQuerySet:
+    """``items`` less those whose requester this user must not see, as a condition on the same query
+    (no ``NOT IN`` over every complaint of the network)."""
+    return items.exclude(_identity_hidden(user))
+
+
+def items_with_identity(user: User) -> ItemQuerySet:
+    """Items this user may open with their requester: ``items_visible_to`` under the identity rule."""
+    return without_hidden_identity(user, items_visible_to(user))
+
+
+def items_or_copies_visible_to(user: User) -> ItemQuerySet:
+    """Items this user may open at all: with their requester, or as the PR desk's redacted copy."""
+    return items_visible_to(user).exclude(_identity_hidden(user) & ~_has_copy())
 
 
 def can_reveal(user: User, item: Item) -> bool:
     return item.agency_id in agency_ids_with(user, REVEAL_ROLES)
-
-
-def identity_hidden_items(user: User) -> ItemQuerySet:
-    """Anonymised items whose requester this user must not see: to exclude from every list, search,
-    history and outbox that shows requester details."""
-    hidden = Item.objects.filter(redacted_copy__isnull=False)
-    hidden = hidden.exclude(agency_id__in=agency_ids_with(user, PR_ROLES))
-    # A reveal counts only while its author still holds a role that may reveal (as identity_visible_to).
-    revealed = IdentityReveal.objects.filter(user_id=user.pk, item__agency_id__in=agency_ids_with(user, REVEAL_ROLES))
-    return hidden.exclude(pk__in=revealed.values("item_id"))
 
 
 def pr_items(user: User) -> ItemQuerySet:
@@ -91,6 +135,7 @@ def get_pr_item(user: User, public_id: uuid.UUID) -> Item:
 def get_anonymised_item(user: User, public_id: uuid.UUID) -> tuple[Item, RedactedCopy]:
     """An anonymised item this user may open (the one item rule) with its redacted copy; 404 otherwise."""
     item = items_visible_to(user).select_related("agency").filter(public_id=public_id).first()
+    # Anyone who may see the item may read its copy: the copy is what carries no identity.
     copy = RedactedCopy.objects.filter(item=item).first() if item is not None else None
     if item is None or copy is None:
         raise Http404

@@ -62,6 +62,18 @@ class ReferAnonymisedForm(VersionedForm, UnitChoiceMixin):
         self.fields["attachments"].queryset = attachments  # type: ignore[attr-defined]
 
 
+class ReferAgainForm(VersionedForm, UnitChoiceMixin):
+    """The same anonymised copy to another unit, after a unit returned it or reported."""
+
+    unit = forms.ModelChoiceField(label=_("واحد یا معاونت"), queryset=Unit.objects.none(), to_field_name="public_id")
+    instruction = forms.CharField(label=_("دستور"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    deadline = JalaliDateField(label=_("مهلت"), required=False)
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_units(agency, "unit")
+
+
 class AnswerCitizenForm(PersianForm):
     body = forms.CharField(label=_("متن پاسخ به متقاضی"), widget=forms.Textarea(attrs={"rows": 6}))
 
@@ -72,6 +84,22 @@ class UnitAnswerForm(PersianForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("این گزارش به ارتباطات مردمی می‌رسد و آنها به متقاضی پاسخ می‌دهند."),
     )
+
+
+class ReturnToPrForm(PersianForm, UnitChoiceMixin):
+    """A unit's «برگشت» on an anonymised item: back to PR, with a reason or the competent unit."""
+
+    prefix = "return"  # beside the reveal form's «reason» on the same page
+    reason = forms.CharField(
+        label=_("دلیل برگشت (برای ارتباطات مردمی)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    competent_unit = forms.ModelChoiceField(
+        label=_("واحد صالح"), queryset=Unit.objects.none(), required=False, to_field_name="public_id"
+    )
+
+    def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_units(agency, "competent_unit")
 
 
 class RevealForm(PersianForm):

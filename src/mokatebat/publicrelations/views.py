@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -43,7 +43,16 @@ from .auth import (
     pr_items,
     require_agency,
 )
-from .models import FEEDBACK_KINDS, ExtraCategory, GuidanceRecord, Meeting, MeetingSlot, RedactedCopy, ThankYouText
+from .models import (
+    FEEDBACK_KINDS,
+    Decision,
+    ExtraCategory,
+    GuidanceRecord,
+    Meeting,
+    MeetingSlot,
+    RedactedCopy,
+    ThankYouText,
+)
 from .redaction import redact, redact_file_name
 
 
@@ -77,8 +86,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     items = pr_items(user).select_related("requester", "pr_case", "redacted_copy")
     if show == "open":
         items = items.exclude(status=Status.CLOSED)
-    answered = ItemEvent.objects.filter(item=OuterRef("pk"), kind=EventKind.ANSWER_TO_PR)
-    rows = list(items.annotate(unit_answered=Exists(answered)).order_by("-submitted_at", "-pk")[:200])
+    # What the unit last sent back: its report, or the item itself («برگشت»).
+    hand_backs = ItemEvent.objects.filter(
+        item=OuterRef("pk"), kind__in=[EventKind.ANSWER_TO_PR, EventKind.REFERRAL_RETURNED], is_public=False
+    ).order_by("-occurred_at", "-pk")
+    items = items.annotate(hand_back=Subquery(hand_backs.values("kind")[:1]))
+    rows = list(items.order_by("-submitted_at", "-pk")[:200])
     return render(request, "publicrelations/inbox.html", {"items": rows, "show": show})
 
 
@@ -92,7 +105,7 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
         "copy": copy,
         "attachments": item.attachments.all(),
         "referrals": item.referrals.select_related("unit").order_by("created_at", "pk"),
-        "timeline": item.events.select_related("actor").order_by("occurred_at", "pk"),
+        "timeline": _timeline_rows(item),
         "responses": item.responses.all(),
         "meeting": Meeting.objects.filter(item=item).first(),
     }
@@ -122,6 +135,12 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
             }
     if is_open and case.decision:
         context["answer_form"] = forms.get("answer_form") or f.AnswerCitizenForm()
+    if is_open and case.decision == Decision.ACTION and copy is not None and not _held_by_a_unit(item):
+        returned = item.referrals.filter(state=Referral.State.RETURNED).order_by("-closed_at").first()
+        suggested = returned.suggested_unit if returned else None
+        context["refer_again_form"] = forms.get("refer_again_form") or f.ReferAgainForm(
+            agency=item.agency, initial=initial | {"unit": suggested.public_id if suggested else None}
+        )
     return render(request, "publicrelations/item.html", context, status=status)
 
 
@@ -196,6 +215,33 @@ def item_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _item_page(request, item, status=400, refer_form=form)
 
 
+def _held_by_a_unit(item: Item) -> bool:
+    open_states = [Referral.State.OPEN, Referral.State.ACCEPTED]
+    return item.referrals.filter(role=Referral.Role.MAIN, state__in=open_states).exists()
+
+
+@staff_required
+@require_POST
+def item_refer_again(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    item = get_pr_item(user, public_id)
+    form = f.ReferAgainForm(request.POST, agency=item.agency)
+
+    def perform(d: dict[str, Any]) -> object:
+        return pr.pr_refer_again(
+            item=item,
+            actor=user,
+            unit=d["unit"],
+            instruction=d["instruction"],
+            deadline=d["deadline"],
+            expected_version=d["version"],
+        )
+
+    if _run(request, form, perform, _("نسخه بی‌نام‌شده دوباره ارجاع شد و به متقاضی پیامک شد.")):
+        return redirect("pr-item", public_id=item.public_id)
+    return _item_page(request, item, status=400, refer_again_form=form)
+
+
 @staff_required
 @require_POST
 def item_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -211,20 +257,50 @@ def item_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- The anonymised copy: what units (and everyone outside PR) see (R19) ----------------------------------
 
 
+def _is_instruction_of(event: ItemEvent, step: ItemEvent | None) -> bool:
+    """``item_refer`` records one referral as two events: the public step the citizen sees and, at the
+    same moment, the internal one that carries the instruction. Both stay; a page shows them as one."""
+    return (
+        step is not None
+        and step.kind == event.kind == EventKind.REFERRED
+        and step.is_public
+        and not event.is_public
+        and step.occurred_at == event.occurred_at
+        and step.data.get("unit") == event.data.get("unit")
+    )
+
+
+def _timeline_rows(item: Item) -> list[dict[str, Any]]:
+    """Every event once, with a referral's internal instruction on its public step."""
+    rows: list[dict[str, Any]] = []
+    for event in item.events.select_related("actor").order_by("occurred_at", "pk"):
+        if rows and _is_instruction_of(event, rows[-1]["event"]) and rows[-1]["instruction"] is None:
+            rows[-1]["instruction"] = event
+        else:
+            rows.append({"event": event, "instruction": None})
+    return rows
+
+
 def _anonymised_timeline(item: Item) -> list[dict[str, Any]]:
     """Steps without their data; notes pass through the redaction again (they may quote the citizen)."""
     identity = pr.requester_identity(item)
-    events = item.events.select_related("actor").order_by("occurred_at", "pk")
-    return [
-        {
-            "kind": e.get_kind_display(),
-            "at": e.occurred_at,
-            "actor": (e.actor.get_full_name() or e.actor.username) if e.actor else "",
-            "note": redact(e.note, identity) if e.note and e.kind != EventKind.IDENTITY_REVEALED else "",
-            "unit": e.data.get("unit", ""),
-        }
-        for e in events
-    ]
+
+    def note(e: ItemEvent | None) -> str:
+        return redact(e.note, identity) if e and e.note and e.kind != EventKind.IDENTITY_REVEALED else ""
+
+    entries = []
+    for row in _timeline_rows(item):
+        e: ItemEvent = row["event"]
+        entries.append(
+            {
+                "kind": e.get_kind_display(),
+                "at": e.occurred_at,
+                "actor": (e.actor.get_full_name() or e.actor.username) if e.actor else "",
+                "note": note(e) or note(row["instruction"]),
+                "unit": e.data.get("unit", ""),
+            }
+        )
+    return entries
 
 
 def anonymised_page(
@@ -244,6 +320,7 @@ def anonymised_page(
         "to_accept": [r for r in referrals if r.unit_id in mine and r.state == Referral.State.OPEN],
         "timeline": _anonymised_timeline(item),
         "answer_form": forms.get("answer_form") or f.UnitAnswerForm(),
+        "return_form": forms.get("return_form") or f.ReturnToPrForm(agency=item.agency),
         "reveal_form": (forms.get("reveal_form") or f.RevealForm()) if can_reveal(user, item) else None,
     }
     return render(request, "publicrelations/anonymised.html", context, status=status)
@@ -288,6 +365,25 @@ def anonymised_answer(request: HttpRequest, public_id: uuid.UUID, referral_id: u
     if _run(request, form, perform, _("گزارش واحد برای ارتباطات مردمی فرستاده شد.")):
         return redirect("pr-anonymised", public_id=item.public_id)
     return anonymised_page(request, item, copy, status=400, answer_form=form)
+
+
+@staff_required
+@require_POST
+def anonymised_return(request: HttpRequest, public_id: uuid.UUID, referral_id: uuid.UUID) -> HttpResponse:
+    """The unit's «برگشت»: the item goes back to the PR desk that referred it."""
+    user = _user(request)
+    item, copy = get_anonymised_item(user, public_id)
+    referral = _my_referral(user, item, referral_id)
+    form = f.ReturnToPrForm(request.POST, agency=item.agency)
+
+    def perform(d: dict[str, Any]) -> object:
+        return pr.unit_return_to_pr(
+            referral=referral, actor=user, reason=d["reason"], competent_unit=d["competent_unit"]
+        )
+
+    if _run(request, form, perform, _("مورد به ارتباطات مردمی برگشت داده شد.")):
+        return redirect("pr-anonymised", public_id=item.public_id)
+    return anonymised_page(request, item, copy, status=400, return_form=form)
 
 
 @staff_required

@@ -220,6 +220,55 @@ def unit_answer_to_pr(*, referral: Referral, actor: User, text: str) -> ItemEven
         )
 
 
+def unit_return_to_pr(*, referral: Referral, actor: User, reason: str, competent_unit: Unit | None = None) -> Referral:
+    """«برگشت» on an anonymised item: not this unit's business. It goes back to the PR desk that referred
+    it, never to the secretariat (which does not see the PR desk's items); PR refers the copy again or
+    answers the citizen, so the step is internal and the citizen hears from PR."""
+    reason = reason.strip()
+    _require(bool(reason) or competent_unit is not None, _("واحد صالح را نام ببرید یا دلیل برگشت را بنویسید."))
+    with transaction.atomic():
+        item = _locked(referral.item, None)
+        referral = Referral.objects.select_for_update().select_related("unit").get(pk=referral.pk)
+        if not RedactedCopy.objects.filter(item=item).exists():
+            raise ValueError("only an anonymised referral goes back to PR")
+        _require(
+            referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED) and referral.role == Referral.Role.MAIN,
+            _("این ارجاع دیگر باز نیست."),
+        )
+        at = timezone.now()
+        referral.state, referral.is_active, referral.closed_at = Referral.State.RETURNED, False, at
+        referral.return_reason, referral.suggested_unit = reason, competent_unit
+        referral.save(update_fields=["state", "is_active", "closed_at", "return_reason", "suggested_unit"])
+        item.status = Status.REGISTERED  # back in PR's hands
+        _bump(item, "status")
+        detail = reason or _("واحد صالح: %(unit)s") % {"unit": competent_unit.name if competent_unit else ""}
+        _event(
+            item, EventKind.REFERRAL_RETURNED, at=at, actor=actor, public=False, note=detail, unit=referral.unit.name
+        )
+    return referral
+
+
+def pr_refer_again(
+    *,
+    item: Item,
+    actor: User,
+    unit: Unit,
+    instruction: str = "",
+    deadline: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Referral:
+    """The same anonymised copy to another unit (or the same one again), after a unit returned it or
+    reported; the citizen gets the usual «ارجاع شد» SMS."""
+    at = timezone.now()
+    with transaction.atomic():
+        item = _locked(item, expected_version)
+        _require(item.status != Status.CLOSED, _("این مورد مختومه است."))
+        _require(RedactedCopy.objects.filter(item=item).exists(), _("این مورد نسخه بی‌نام‌شده ندارد."))
+        _event(item, EventKind.ANONYMISED, at=at, actor=actor, public=False, unit=unit.name)
+        instruction = redact(instruction, requester_identity(item))
+        return wf.item_refer(item=item, actor=actor, unit=unit, instruction=instruction, deadline=deadline, at=at)
+
+
 def pr_answer_citizen(*, item: Item, actor: User, body: str) -> Response:
     """PR issues the agency's answer to the citizen (numbered, verifiable, SMS), e.g. after the unit's report."""
     _require(item.status != Status.CLOSED, _("این مورد مختومه است."))
