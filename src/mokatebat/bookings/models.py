@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mokatebat.core.jalali import TEHRAN
 from mokatebat.organization.models import Organization, Unit
 
 # No 0/O, 1/I/L: a code read aloud on the phone or copied from an SMS is typed right.
@@ -42,6 +43,9 @@ class Weekday(models.IntegerChoices):
 class CalendarQuerySet(models.QuerySet["Calendar"]):
     def bookable(self) -> CalendarQuerySet:
         return self.filter(is_active=True, agency__is_active=True)
+
+    def of_agencies(self, agencies: models.QuerySet[Organization]) -> CalendarQuerySet:
+        return self.filter(agency__in=agencies)
 
 
 class Calendar(models.Model):
@@ -97,6 +101,15 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
 
+class HolidayQuerySet(models.QuerySet["Holiday"]):
+    def for_agency(self, agency: Organization) -> HolidayQuerySet:
+        """The days this agency's calendars are closed: the network's official holidays and its own."""
+        return self.filter(Q(agency__isnull=True) | Q(agency=agency))
+
+    def from_day(self, day: datetime.date) -> HolidayQuerySet:
+        return self.filter(date__gte=day)
+
+
 class Holiday(models.Model):
     """An official holiday (closed). No agency: the whole network; an agency: only its calendars."""
 
@@ -112,6 +125,8 @@ class Holiday(models.Model):
         help_text=_("خالی یعنی تعطیل رسمی همه دستگاه‌ها"),
     )
 
+    objects = HolidayQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("تعطیل رسمی")
         verbose_name_plural = _("تعطیلات رسمی")
@@ -122,6 +137,10 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def is_network_wide(self) -> bool:
+        return self.agency_id is None
 
 
 class Slot(models.Model):
@@ -151,8 +170,17 @@ class BookingQuerySet(models.QuerySet["Booking"]):
     def active(self) -> BookingQuerySet:
         return self.filter(state=Booking.State.BOOKED)
 
-    def upcoming(self) -> BookingQuerySet:
-        return self.active().filter(slot__starts_at__gte=timezone.now())
+    def upcoming(self, now: datetime.datetime | None = None) -> BookingQuerySet:
+        return self.active().filter(slot__starts_at__gte=now or timezone.now())
+
+    def held(self) -> BookingQuerySet:
+        """Every booking someone still holds or already used: all but the cancelled ones."""
+        return self.exclude(state=Booking.State.CANCELLED)
+
+    def on_day(self, day: datetime.date) -> BookingQuerySet:
+        """Bookings of one Tehran calendar day."""
+        first = datetime.datetime.combine(day, datetime.time.min, tzinfo=TEHRAN)
+        return self.filter(slot__starts_at__gte=first, slot__starts_at__lt=first + datetime.timedelta(days=1))
 
 
 class Booking(models.Model):

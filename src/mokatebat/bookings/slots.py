@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from mokatebat.core.jalali import TEHRAN
 from mokatebat.organization.models import Organization
 
-from .models import Calendar, Holiday, OpeningHours, Slot
+from .models import Booking, Calendar, Holiday, OpeningHours, Slot
 
 # The circular's rule (seed 002): a visit must be bookable within 3 working days.
 CIRCULAR_WORKING_DAYS = 3
@@ -54,7 +54,7 @@ def parse_slot_key(value: str) -> datetime.datetime | None:
 
 
 def holidays_between(agency: Organization, first: datetime.date, last: datetime.date) -> set[datetime.date]:
-    rows = Holiday.objects.filter(date__gte=first, date__lte=last).filter(Q(agency__isnull=True) | Q(agency=agency))
+    rows = Holiday.objects.for_agency(agency).filter(date__gte=first, date__lte=last)
     return set(rows.values_list("date", flat=True))
 
 
@@ -89,6 +89,23 @@ def day_starts(calendar: Calendar, day: datetime.date, hours: dict[int, list[Ope
             starts.append(start)
             start += length
     return starts
+
+
+def off_the_grid(calendar: Calendar, bookings: Iterable[Booking]) -> list[Booking]:
+    """The bookings whose start is no longer a slot of the calendar's weekly hours and slot length.
+
+    Holidays are not considered: this asks what a change of hours would strand, nothing else.
+    """
+    hours = _hours_by_weekday(calendar)
+    starts_by_day: dict[datetime.date, set[datetime.datetime]] = {}
+    stranded = []
+    for booking in bookings:
+        day = booking.slot.starts_at.astimezone(TEHRAN).date()
+        if day not in starts_by_day:
+            starts_by_day[day] = set(day_starts(calendar, day, hours))
+        if booking.slot.starts_at not in starts_by_day[day]:
+            stranded.append(booking)
+    return stranded
 
 
 def offered_starts(

@@ -17,4 +17,13 @@ urlpatterns = [
     path("staff/appointments/", views.staff_overview, name="staff-bookings"),
     path("staff/appointments/calendars/<uuid:public_id>/", views.staff_day, name="staff-booking-day"),
     path("staff/appointments/bookings/<uuid:public_id>/mark/", views.staff_mark, name="staff-booking-mark"),
+    path("staff/appointments/calendars/", views.staff_calendars, name="staff-calendars"),
+    path("staff/appointments/calendars/new/", views.staff_calendar_new, name="staff-calendar-new"),
+    path("staff/appointments/calendars/<uuid:public_id>/edit/", views.staff_calendar_edit, name="staff-calendar-edit"),
+    path("staff/appointments/agencies/<slug:agency_code>/holidays/", views.staff_holidays, name="staff-holidays"),
+    path(
+        "staff/appointments/agencies/<slug:agency_code>/holidays/remove/",
+        views.staff_holiday_remove,
+        name="staff-holiday-remove",
+    ),
 ]

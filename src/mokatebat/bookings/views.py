@@ -1,6 +1,7 @@
 """Appointment pages (R13). Citizens: agency → calendar → free slots → national ID + mobile → SMS
 code → booked; later see, cancel or reschedule with national ID + booking code + SMS code.
-Staff: the circular's 3-working-day overview for managers, and a calendar's day list.
+Staff: the circular's 3-working-day overview for managers, and a calendar's day list; the agency's
+managers keep its calendars (settings and weekly hours) and its holidays.
 
 A citizen's access to a booking lives only in their session, for a short while after the SMS code
 was right; booking codes and national IDs travel in POST bodies, never in URLs.
@@ -15,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,15 +27,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
-from mokatebat.core.jalali import TEHRAN, format_jalali_date
+from mokatebat.core.jalali import format_jalali_date
 from mokatebat.core.persian import to_ascii_digits
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization
 
 from . import workflow as bw
-from .auth import calendars_for_staff, get_booking_for_staff, get_calendar_for_staff, is_manager, staff_user
-from .forms import BookForm, DayForm, ManageForm, PhoneCodeForm
-from .models import Booking, Calendar, PhoneCode
+from .auth import (
+    calendars_for_staff,
+    can_keep_calendars,
+    get_booking_for_staff,
+    get_calendar_for_staff,
+    get_kept_agency,
+    get_kept_calendar,
+    get_kept_holiday,
+    is_manager,
+    kept_agencies_or_403,
+    kept_calendars,
+    staff_user,
+)
+from .forms import BookForm, CalendarForm, DayForm, HolidayForm, ManageForm, PhoneCodeForm
+from .models import Booking, Calendar, Holiday, PhoneCode
 from .slots import calendar_health, free_slots, group_by_day, is_offered, parse_slot_key
 
 PENDING_KEY = "booking_pending"
@@ -273,7 +287,8 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
         calendars_for_staff(user).filter(is_active=True).prefetch_related("opening_hours").order_by("agency", "name")
     )
     rows = [calendar_health(calendar) for calendar in calendars]
-    return render(request, "bookings/staff_overview.html", {"rows": rows})
+    context = {"rows": rows, "can_keep": can_keep_calendars(user)}
+    return render(request, "bookings/staff_overview.html", context)
 
 
 @staff_required
@@ -282,13 +297,7 @@ def staff_day(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     calendar = get_calendar_for_staff(staff_user(request), public_id)
     form = DayForm(request.GET or None)
     day = (form.cleaned_data.get("day") if form.is_valid() else None) or timezone.localdate()
-    first = datetime.datetime.combine(day, datetime.time.min, tzinfo=TEHRAN)
-    bookings = (
-        calendar.bookings.exclude(state=Booking.State.CANCELLED)
-        .filter(slot__starts_at__gte=first, slot__starts_at__lt=first + datetime.timedelta(days=1))
-        .select_related("slot")
-        .order_by("slot__starts_at", "pk")
-    )
+    bookings = calendar.bookings.held().on_day(day).select_related("slot").order_by("slot__starts_at", "pk")
     if not form.is_bound:
         form = DayForm(initial={"day": format_jalali_date(day)})
     context = {"calendar": calendar, "form": form, "day": day, "bookings": bookings, "today": timezone.localdate()}
@@ -307,3 +316,101 @@ def staff_mark(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     day = to_ascii_digits(format_jalali_date(booking.slot.starts_at))
     url = reverse("staff-booking-day", kwargs={"public_id": booking.calendar.public_id})
     return redirect(f"{url}?day={day}")
+
+
+# --- staff: the agency's managers keep its calendars, weekly hours and holidays ----------------
+
+
+def _status(form: CalendarForm | HolidayForm, in_the_way: bw.BookingsInTheWay | None) -> int:
+    return 409 if in_the_way else 400 if form.errors else 200
+
+
+@staff_required
+@require_GET
+def staff_calendars(request: HttpRequest) -> HttpResponse:
+    agencies = kept_agencies_or_403(staff_user(request))
+    upcoming = Q(bookings__state=Booking.State.BOOKED, bookings__slot__starts_at__gte=timezone.now())
+    calendars = (
+        kept_calendars(staff_user(request))
+        .annotate(upcoming=Count("bookings", filter=upcoming))
+        .prefetch_related("opening_hours")
+        .order_by("name")
+    )
+    groups = [(agency, [c for c in calendars if c.agency_id == agency.pk]) for agency in agencies]
+    return render(request, "bookings/staff_calendars.html", {"groups": groups})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_calendar_new(request: HttpRequest) -> HttpResponse:
+    agencies = kept_agencies_or_403(staff_user(request))
+    form = CalendarForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid() and form.chosen_agency is not None:
+        calendar = bw.calendar_create(
+            agency=form.chosen_agency, actor=staff_user(request), values=form.settings(), hours=form.opening_hours
+        )
+        messages.success(request, _("تقویم «%(name)s» ساخته شد.") % {"name": calendar.name})
+        return redirect("staff-calendars")
+    return render(request, "bookings/staff_calendar_form.html", {"form": form}, status=_status(form, None))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_calendar_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    calendar = get_kept_calendar(staff_user(request), public_id)
+    form = CalendarForm(request.POST or None, agencies=[calendar.agency], calendar=calendar)
+    in_the_way = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            bw.calendar_update(
+                calendar=calendar, actor=staff_user(request), values=form.settings(), hours=form.opening_hours
+            )
+        except bw.BookingsInTheWay as error:
+            form.add_error(None, error.message)
+            in_the_way = error
+        else:
+            messages.success(request, _("تغییرات تقویم «%(name)s» ذخیره شد.") % {"name": form.cleaned_data["name"]})
+            return redirect("staff-calendars")
+    context = {"form": form, "calendar": calendar, "in_the_way": in_the_way}
+    return render(request, "bookings/staff_calendar_form.html", context, status=_status(form, in_the_way))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_holidays(request: HttpRequest, agency_code: str) -> HttpResponse:
+    agency = get_kept_agency(staff_user(request), agency_code)
+    form = HolidayForm(request.POST or None)
+    in_the_way = None
+    if request.method == "POST" and form.is_valid():
+        day, name = form.cleaned_data["day"], form.cleaned_data["name"]
+        try:
+            bw.holiday_add(agency=agency, day=day, name=name, actor=staff_user(request))
+        except bw.BookingsInTheWay as error:
+            form.add_error(None, error.message)
+            in_the_way = error
+        except bw.BookingError as error:
+            form.add_error("day", error.message)
+        else:
+            messages.success(
+                request, _("%(day)s برای همه تقویم‌های این دستگاه تعطیل شد.") % {"day": format_jalali_date(day)}
+            )
+            return redirect("staff-holidays", agency_code=agency.code)
+    holidays = Holiday.objects.for_agency(agency).from_day(timezone.localdate()).order_by("date")
+    context = {"agency": agency, "form": form, "holidays": holidays, "in_the_way": in_the_way}
+    return render(request, "bookings/staff_holidays.html", context, status=_status(form, in_the_way))
+
+
+@staff_required
+@require_POST
+def staff_holiday_remove(request: HttpRequest, agency_code: str) -> HttpResponse:
+    holiday = get_kept_holiday(staff_user(request), agency_code, request.POST.get("day", ""))
+    try:
+        bw.holiday_remove(holiday=holiday, actor=staff_user(request))
+    except bw.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("تعطیل %(day)s برداشته شد و آن روز دوباره نوبت می‌پذیرد.") % {"day": format_jalali_date(holiday.date)},
+        )
+    return redirect("staff-holidays", agency_code=agency_code)

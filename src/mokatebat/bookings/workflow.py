@@ -5,6 +5,13 @@ DO NOTHING), then locks it with SELECT … FOR UPDATE, so bookings of one slot q
 other and each sees the count its predecessor committed; a CHECK (booked <= capacity) backs it up.
 The per-person limit takes a transaction-level advisory lock on the national ID, so two tabs of
 one person cannot both pass the count.
+
+Hours and holidays against bookings: every booking or rescheduling holds its calendar's advisory
+lock shared, a change of the calendar's hours or a new holiday of its agency holds it exclusive. So
+the change sees every booking that was made under the old hours, and no booking slips in under the
+old hours while the change checks which bookings it would strand; a change that would strand any is
+refused, naming them, and nothing of it is saved. Calendar and holiday changes are recorded in the
+admin's history (``LogEntry``), as changes made in the admin are.
 """
 
 from __future__ import annotations
@@ -14,21 +21,27 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.db import connection, models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mokatebat.core.jalali import TEHRAN, format_jalali_datetime
-from mokatebat.core.persian import to_ascii_digits
+from mokatebat.core.jalali import TEHRAN, format_jalali_date, format_jalali_datetime
+from mokatebat.core.persian import to_ascii_digits, to_persian_digits
 from mokatebat.correspondence.models import Item
 from mokatebat.notifications.outbox import queue_sms
-from mokatebat.organization.models import User
+from mokatebat.organization.models import Organization, Unit, User
 
-from .models import Booking, BookingEvent, Calendar, PhoneCode, Slot
-from .slots import is_offered
+from .models import Booking, BookingEvent, Calendar, Holiday, OpeningHours, PhoneCode, Slot
+from .slots import is_offered, off_the_grid
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +113,28 @@ def phone_code_check(*, phone_code: PhoneCode, code: str, now: datetime.datetime
 # --- bookings ----------------------------------------------------------------------------------
 
 
-def _advisory_lock(name: str) -> None:
+def _advisory_lock(name: str, *, shared: bool = False) -> None:
+    sql = (
+        "SELECT pg_advisory_xact_lock_shared(hashtextextended(%s, 0))"
+        if shared
+        else "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [name])
+        cursor.execute(sql, [name])
+
+
+def _calendar_lock(calendar_id: int) -> str:
+    return f"booking-calendar:{calendar_id}"
+
+
+def _hold_calendar(calendar: Calendar) -> None:
+    """Bookings of one calendar run side by side; a change of its hours waits for them, and they for it.
+
+    Taken before any row lock, so it never waits while holding a row a change needs. The slot
+    length and capacity are read again under it: the calendar may have changed since it was loaded.
+    """
+    _advisory_lock(_calendar_lock(calendar.pk), shared=True)
+    calendar.refresh_from_db(fields=["slot_minutes", "capacity"])
 
 
 def _ensure_slot(calendar: Calendar, starts_at: datetime.datetime) -> None:
@@ -168,6 +200,7 @@ def booking_create(
     """Take one place in a slot for a person whose mobile was verified; confirmation SMS with the code."""
     with transaction.atomic():
         _advisory_lock(f"booking-person:{national_id}")
+        _hold_calendar(calendar)
         limit = max_active_bookings()
         if Booking.objects.upcoming().filter(national_id=national_id).count() >= limit:
             raise BookingError(
@@ -209,6 +242,7 @@ def booking_cancel(*, booking: Booking, actor: User | None = None) -> Booking:
 def booking_reschedule(*, booking: Booking, starts_at: datetime.datetime) -> Booking:
     """Move to another slot of the same calendar: the new place is taken before the old one is freed."""
     with transaction.atomic():
+        _advisory_lock(_calendar_lock(booking.calendar_id), shared=True)  # before the row locks, see _hold_calendar
         booking = _locked_booking(booking)
         if starts_at == booking.slot.starts_at:
             return booking
@@ -284,3 +318,189 @@ def reminders_tick(now: datetime.datetime | None = None) -> int:
         # A reminder problem must never stop the worker from delivering the rest of the outbox.
         logger.exception("appointment reminders could not be queued; trying again later")
         return 0
+
+
+# --- calendars, opening hours and holidays (kept by the agency's managers) ---------------------
+
+
+@dataclass(frozen=True)
+class OpenRange:
+    """One open range of one weekday (Python's weekday numbers, see ``Weekday``)."""
+
+    weekday: int
+    opens_at: datetime.time
+    closes_at: datetime.time
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    name: str
+    unit: Unit | None
+    place: str
+    address: str
+    slot_minutes: int
+    capacity: int
+    is_active: bool
+
+
+class BookingsInTheWay(BookingError):
+    """A change that would leave people without the visit they booked; nothing of it was saved."""
+
+    def __init__(self, message: str, bookings: Sequence[Booking]) -> None:
+        super().__init__(message)
+        self.bookings = list(bookings)
+
+    @property
+    def by_day(self) -> list[tuple[Calendar, datetime.date, int]]:
+        """(calendar, Tehran day, how many) for each day with affected bookings, in order."""
+        counts = Counter((b.calendar, b.slot.starts_at.astimezone(TEHRAN).date()) for b in self.bookings)
+        rows = sorted(counts.items(), key=lambda row: (row[0][1], row[0][0].name))
+        return [(calendar, day, count) for (calendar, day), count in rows]
+
+
+def _audit(actor: User, obj: models.Model, flag: int, message: list[dict[str, Any]]) -> None:
+    """Into the admin's history of the object (who, when, what), where the admin's own changes go."""
+    LogEntry.objects.log_actions(
+        user_id=actor.pk, queryset=[obj], action_flag=flag, change_message=message, single_object=True
+    )
+
+
+def _apply_settings(calendar: Calendar, values: CalendarSettings) -> list[str]:
+    """Copy the settings onto the calendar; the names of the fields that changed."""
+    changed = []
+    for name in ("name", "unit", "place", "address", "slot_minutes", "capacity", "is_active"):
+        value = getattr(values, name)
+        if getattr(calendar, name) != value:
+            setattr(calendar, name, value)
+            changed.append(_untranslated(getattr(Calendar._meta.get_field(name), "verbose_name", name)))
+    return changed
+
+
+def _untranslated(label: Any) -> str:
+    """A label as the admin's history stores it: the msgid, translated when the history is shown."""
+    with translation.override(None):
+        return str(label)
+
+
+def _current_hours(calendar: Calendar) -> list[OpenRange]:
+    rows = OpeningHours.objects.filter(calendar=calendar).order_by("weekday", "opens_at")
+    return [OpenRange(row.weekday, row.opens_at, row.closes_at) for row in rows]
+
+
+def _sorted_hours(hours: Sequence[OpenRange]) -> list[OpenRange]:
+    return sorted(hours, key=lambda r: (r.weekday, r.opens_at))
+
+
+def _replace_hours(calendar: Calendar, hours: Sequence[OpenRange]) -> None:
+    # Opening hours are the calendar's configuration, not history: nothing refers to a row, and the
+    # slots people booked live on in their Slot rows. So the week is replaced as a whole.
+    OpeningHours.objects.filter(calendar=calendar).delete()
+    OpeningHours.objects.bulk_create(
+        [OpeningHours(calendar=calendar, weekday=r.weekday, opens_at=r.opens_at, closes_at=r.closes_at) for r in hours]
+    )
+
+
+def calendar_create(
+    *, agency: Organization, actor: User, values: CalendarSettings, hours: Sequence[OpenRange]
+) -> Calendar:
+    with transaction.atomic():
+        calendar = Calendar(agency=agency)
+        _apply_settings(calendar, values)
+        calendar.save()
+        _replace_hours(calendar, _sorted_hours(hours))
+        _audit(actor, calendar, ADDITION, [{"added": {}}])
+    return calendar
+
+
+def calendar_update(
+    *,
+    calendar: Calendar,
+    actor: User,
+    values: CalendarSettings,
+    hours: Sequence[OpenRange],
+    now: datetime.datetime | None = None,
+) -> Calendar:
+    """Change the settings and the weekly hours. Refused, saving nothing, when a booked visit from
+    now on would no longer be a slot; a new capacity applies to the slots already booked too (never
+    below the places taken), so a raise gives them the extra places."""
+    now = now or timezone.now()
+    hours = _sorted_hours(hours)
+    with transaction.atomic():
+        _advisory_lock(_calendar_lock(calendar.pk))  # waits for bookings in flight, holds new ones back
+        calendar = Calendar.objects.select_related("agency", "unit").get(pk=calendar.pk)
+        old_minutes, old_capacity = calendar.slot_minutes, calendar.capacity
+        changed = _apply_settings(calendar, values)
+        calendar.save()
+        hours_changed = _current_hours(calendar) != hours
+        if hours_changed:
+            _replace_hours(calendar, hours)
+            changed.append(_untranslated(OpeningHours._meta.verbose_name_plural))
+        if hours_changed or calendar.slot_minutes != old_minutes:
+            _refuse_stranding(calendar, now)
+        if calendar.capacity != old_capacity:
+            places = Greatest(Value(calendar.capacity), F("booked"), output_field=models.PositiveSmallIntegerField())
+            Slot.objects.filter(calendar=calendar, starts_at__gte=now).update(capacity=places)
+        if changed:
+            _audit(actor, calendar, CHANGE, [{"changed": {"fields": changed}}])
+    return calendar
+
+
+def _refuse_stranding(calendar: Calendar, now: datetime.datetime) -> None:
+    upcoming = calendar.bookings.upcoming(now).select_related("slot", "calendar")
+    stranded = off_the_grid(calendar, upcoming)
+    if stranded:
+        raise BookingsInTheWay(
+            _(
+                "تغییر ذخیره نشد: %(count)s نوبت گرفته‌شده در ساعت‌هایی است که با این تغییر دیگر ارائه نمی‌شود. "
+                "فهرست آن‌ها در زیر آمده است؛ تا این نوبت‌ها برگزار، لغو یا جابه‌جا نشده‌اند، "
+                "آن ساعت‌ها و مدت نوبت را نگه دارید."
+            )
+            % {"count": to_persian_digits(len(stranded))},
+            stranded,
+        )
+
+
+def holiday_add(
+    *, agency: Organization, day: datetime.date, name: str, actor: User, today: datetime.date | None = None
+) -> Holiday:
+    """A holiday of this agency only: all its calendars are closed that day. Refused for a past day,
+    a day that is already a holiday, and a day on which anyone holds a booking with the agency."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        _advisory_lock(f"booking-holidays:{agency.pk}")
+        for calendar_id in Calendar.objects.filter(agency=agency).order_by("pk").values_list("pk", flat=True):
+            _advisory_lock(_calendar_lock(calendar_id))
+        if day < today:
+            raise BookingError(_("این روز گذشته است؛ تعطیل را برای امروز یا روزهای پیش رو ثبت کنید."))
+        existing = Holiday.objects.for_agency(agency).filter(date=day).first()
+        if existing is not None:
+            already = {"day": format_jalali_date(day), "name": existing.name}
+            raise BookingError(_("%(day)s پیش‌تر تعطیل ثبت شده است: %(name)s.") % already)
+        on_that_day = Booking.objects.filter(calendar__agency=agency).held().on_day(day)
+        held = list(on_that_day.select_related("slot", "calendar"))
+        if held:
+            raise BookingsInTheWay(
+                _(
+                    "تعطیل ثبت نشد: برای %(day)s هم‌اکنون %(count)s نوبت گرفته شده است. "
+                    "فهرست آن‌ها در زیر آمده است؛ تا این نوبت‌ها لغو یا به روز دیگری منتقل نشده‌اند، "
+                    "این روز را نمی‌توان تعطیل کرد."
+                )
+                % {"day": format_jalali_date(day), "count": to_persian_digits(len(held))},
+                held,
+            )
+        holiday = Holiday.objects.create(agency=agency, date=day, name=name)
+        _audit(actor, holiday, ADDITION, [{"added": {}}])
+    return holiday
+
+
+def holiday_remove(*, holiday: Holiday, actor: User, today: datetime.date | None = None) -> None:
+    """Open the day again. A holiday is configuration nothing refers to, so its row is deleted; who
+    removed it stays in the admin's history. Past holidays stay: they explain past working-day counts."""
+    today = today or timezone.localdate()
+    if holiday.is_network_wide:
+        raise BookingError(_("تعطیلات رسمی سراسری را فقط مدیر شبکه می‌تواند تغییر دهد."))
+    if holiday.date < today:
+        raise BookingError(_("تعطیل روزهای گذشته را نمی‌توان برداشت."))
+    with transaction.atomic():
+        _audit(actor, holiday, DELETION, [])
+        holiday.delete()

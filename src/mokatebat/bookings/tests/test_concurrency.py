@@ -4,6 +4,7 @@ Each thread has its own database connection and transaction; a barrier releases 
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 
@@ -11,8 +12,9 @@ import pytest
 from django.db import connection
 
 from mokatebat.bookings import workflow as bw
-from mokatebat.bookings.models import Booking, Calendar, Slot
+from mokatebat.bookings.models import Booking, Calendar, OpeningHours, Slot, Weekday
 from mokatebat.bookings.slots import free_slots
+from mokatebat.organization.models import User
 
 from .conftest import person
 
@@ -83,3 +85,42 @@ def test_the_same_person_cannot_hold_two_places_in_one_slot(desk: Calendar) -> N
     assert booked == 1
     assert len(errors) == 3
     assert Slot.objects.get(calendar=desk, starts_at=start).booked == 1
+
+
+def test_a_change_of_hours_racing_bookings_never_strands_anyone(desk: Calendar) -> None:
+    """Bookings of the last Monday-morning slot and a manager closing Monday at that hour, all at once:
+    either the change wins and nobody holds the slot, or the bookings win and the change is refused."""
+    manager = User.objects.create_user("racing-manager")
+    monday_930 = next(
+        slot.starts_at
+        for slot in free_slots(desk)
+        if slot.starts_at.weekday() == 0 and slot.starts_at.time() == datetime.time(9, 30)
+    )
+    values = bw.CalendarSettings(
+        name=desk.name, unit=None, place=desk.place, address="", slot_minutes=30, capacity=8, is_active=True
+    )
+    hours = [
+        bw.OpenRange(weekday, datetime.time(8), datetime.time(9 if weekday == Weekday.MONDAY else 10))
+        for weekday in Weekday.values
+        if weekday != Weekday.FRIDAY
+    ]
+    tasks: list[Callable[[], object]] = [
+        lambda seed=seed: bw.booking_create(
+            calendar=Calendar.objects.get(pk=desk.pk),
+            starts_at=monday_930,
+            national_id=person(300 + seed),
+            mobile="09121111111",
+        )
+        for seed in range(THREADS - 1)
+    ]
+    tasks.append(lambda: bw.calendar_update(calendar=desk, actor=manager, values=values, hours=hours))
+    _done, errors = run_together(tasks)
+    assert all(isinstance(error, bw.BookingError) for error in errors), errors
+    held = Booking.objects.filter(slot__starts_at=monday_930, state=Booking.State.BOOKED).count()
+    monday_closes = OpeningHours.objects.get(calendar=desk, weekday=Weekday.MONDAY).closes_at
+    if monday_closes == datetime.time(9):  # the change went through: nobody may hold 09:30
+        assert held == 0
+        assert len(errors) == THREADS - 1
+    else:  # someone booked first: the change was refused as a whole
+        assert held >= 1
+        assert any(isinstance(error, bw.BookingsInTheWay) for error in errors)
