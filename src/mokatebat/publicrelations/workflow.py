@@ -134,9 +134,11 @@ def _close(
     _notify(item, event, template, tracking_code=item.tracking_code, **sms)
 
 
-def pr_close_no_action(*, item: Item, actor: User, expected_version: int | None = None) -> Item:
+def pr_close_no_action(
+    *, item: Item, actor: User, expected_version: int | None = None, at: datetime.datetime | None = None
+) -> Item:
     """«نیاز به اقدام ندارد»: the item closes and the citizen is thanked by SMS (R19)."""
-    at = timezone.now()
+    at = at or timezone.now()
     with transaction.atomic():
         item = _locked(item, expected_version)
         _require(item.kind in FEEDBACK_KINDS, _("این تصمیم برای پیشنهاد، انتقاد، شکایت یا گزارش است."))
@@ -169,13 +171,14 @@ def pr_refer_anonymised(
     instruction: str = "",
     deadline: datetime.date | None = None,
     expected_version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> RedactedCopy:
     """«نیاز به اقدام دارد»: store the reviewed redacted copy and refer the item to the unit (R19).
 
     What the expert approved is redacted once more: editing can remove more, never put an
     identifier back. The citizen gets the usual «ارجاع شد» SMS from the referral step.
     """
-    at = timezone.now()
+    at = at or timezone.now()
     with transaction.atomic():
         item = _locked(item, expected_version)
         _require(item.kind in FEEDBACK_KINDS, _("این تصمیم برای پیشنهاد، انتقاد، شکایت یا گزارش است."))
@@ -195,11 +198,12 @@ def pr_refer_anonymised(
         _event(item, EventKind.PR_DECIDED, at=at, actor=actor, public=False, decision=Decision.ACTION)
         _event(item, EventKind.ANONYMISED, at=at, actor=actor, public=False, unit=unit.name)
         item = _registered(item, actor, at)
-        wf.item_refer(item=item, actor=actor, unit=unit, instruction=redact(instruction, identity), deadline=deadline)
+        instruction = redact(instruction, identity)
+        wf.item_refer(item=item, actor=actor, unit=unit, instruction=instruction, deadline=deadline, at=at)
     return copy
 
 
-def unit_answer_to_pr(*, referral: Referral, actor: User, text: str) -> ItemEvent:
+def unit_answer_to_pr(*, referral: Referral, actor: User, text: str, at: datetime.datetime | None = None) -> ItemEvent:
     """The unit reports what it did on an anonymised item; the answer goes to PR, not to the citizen."""
     text = text.strip()
     _require(bool(text), _("گزارش اقدام واحد را بنویسید."))
@@ -210,7 +214,7 @@ def unit_answer_to_pr(*, referral: Referral, actor: User, text: str) -> ItemEven
             referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED) and referral.role == Referral.Role.MAIN,
             _("این ارجاع دیگر باز نیست."),
         )
-        at = timezone.now()
+        at = at or timezone.now()
         referral.state, referral.is_active, referral.closed_at = Referral.State.DONE, False, at
         referral.save(update_fields=["state", "is_active", "closed_at"])
         item.status = Status.REGISTERED  # back in PR's hands
@@ -269,10 +273,10 @@ def pr_refer_again(
         return wf.item_refer(item=item, actor=actor, unit=unit, instruction=instruction, deadline=deadline, at=at)
 
 
-def pr_answer_citizen(*, item: Item, actor: User, body: str) -> Response:
+def pr_answer_citizen(*, item: Item, actor: User, body: str, at: datetime.datetime | None = None) -> Response:
     """PR issues the agency's answer to the citizen (numbered, verifiable, SMS), e.g. after the unit's report."""
     _require(item.status != Status.CLOSED, _("این مورد مختومه است."))
-    return wf.response_issue(item=item, actor=actor, body=body)
+    return wf.response_issue(item=item, actor=actor, body=body, at=at)
 
 
 def identity_reveal(*, item: Item, actor: User, reason: str) -> IdentityReveal:

@@ -43,7 +43,9 @@ from mokatebat.correspondence.workflow import (
 from mokatebat.inquiries import demo as inquiries_demo
 from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
+from mokatebat.publicrelations import workflow as pr
 from mokatebat.publicrelations.demo import load_demo as load_pr_demo
+from mokatebat.publicrelations.models import FEEDBACK_KINDS
 from mokatebat.services import demo as services_demo
 
 SEED = 1405
@@ -882,8 +884,11 @@ def create_item(network: Network, plan: ItemPlan, index: int, now: datetime.date
     )
     if plan.target == Status.SUBMITTED:
         return item
-    clerk = network.actor(plan.agency, "clerk")
     registered_at = plan.submitted_at + (now - plan.submitted_at) * plan.steps[0] / 4
+    expert = network.users.get(f"{plan.agency}.pr")
+    if plan.letter.kind in FEEDBACK_KINDS and expert is not None:
+        return _through_pr_desk(network, plan, item, expert, main_unit, registered_at, now)
+    clerk = network.actor(plan.agency, "clerk")
     item = item_register(item=item, actor=clerk, at=registered_at)
     if plan.target == Status.REGISTERED:
         return item
@@ -901,6 +906,47 @@ def create_item(network: Network, plan: ItemPlan, index: int, now: datetime.date
         closed_at = answered_at + datetime.timedelta(hours=1)
         note = "پاسخ صادر و به متقاضی ابلاغ شد."
         item_close(item=item, actor=clerk, resolution=Resolution.ANSWERED, note=note, at=closed_at)
+    return item
+
+
+def _through_pr_desk(
+    network: Network,
+    plan: ItemPlan,
+    item: Item,
+    expert: User,
+    unit: Unit,
+    decided_at: datetime.datetime,
+    now: datetime.datetime,
+) -> Item:
+    """A suggestion, criticism, complaint or report is the PR desk's (R19): it thanks the citizen, or
+    refers an anonymised copy to the unit, hears back from it and answers the citizen itself."""
+    if plan.target == Status.REGISTERED:
+        return item_register(item=item, actor=expert, at=decided_at)  # registered, decision pending
+    if plan.closing is not None and plan.target == Status.CLOSED:
+        return pr.pr_close_no_action(item=item, actor=expert, at=decided_at)
+    identity = pr.requester_identity(item)
+    pr.pr_refer_anonymised(
+        item=item,
+        actor=expert,
+        unit=unit,
+        subject=pr.redact(item.subject, identity),
+        body=pr.redact(item.body, identity),
+        instruction="بررسی و گزارش اقدام به ارتباطات مردمی",
+        deadline=decided_at.astimezone(TEHRAN).date() + datetime.timedelta(days=plan.deadline_days),
+        at=decided_at,
+    )
+    item.refresh_from_db()
+    if plan.target == Status.REFERRED:
+        return item
+    answered_at = decided_at + (now - decided_at) * plan.steps[1]
+    referral = item.referrals.get(is_active=True)
+    report = "موضوع بررسی و اقدام لازم انجام شد."
+    pr.unit_answer_to_pr(referral=referral, actor=network.actor(plan.agency, "unit"), text=report, at=answered_at)
+    item.refresh_from_db()
+    pr.pr_answer_citizen(item=item, actor=expert, body=_answer_text(plan), at=answered_at + datetime.timedelta(hours=1))
+    if plan.target == Status.CLOSED:
+        closed_at = answered_at + datetime.timedelta(hours=2)
+        return item_close(item=item, actor=expert, resolution=Resolution.ANSWERED, note="", at=closed_at)
     return item
 
 
