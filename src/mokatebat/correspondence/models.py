@@ -14,6 +14,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mokatebat.citizens.models import Requester
 from mokatebat.organization.models import Organization, Unit
@@ -57,13 +58,13 @@ class Resolution(models.TextChoices):
 
 
 class Priority(models.TextChoices):
-    NORMAL = "normal", _("عادی")
+    NORMAL = "normal", pgettext_lazy("priority", "عادی")
     URGENT = "urgent", _("فوری")
     IMMEDIATE = "immediate", _("آنی")
 
 
 class Confidentiality(models.TextChoices):
-    NORMAL = "normal", _("عادی")
+    NORMAL = "normal", pgettext_lazy("confidentiality", "عادی")
     CONFIDENTIAL = "confidential", _("محرمانه")
 
 

@@ -222,8 +222,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mokatebat API",
-    "DESCRIPTION": "Citizens' letters to the agencies of the government network: public submit and track, "
-    'and client systems of an agency working on its items. Errors: {"error": {"code", "message", "fields"}}.',
+    "DESCRIPTION": "Citizens' letters and e-service requests to the agencies of the government network: the "
+    "catalogue (letter kinds and service cards with their forms), public submit and track, and client systems "
+    'of an agency working on its items. Errors: {"error": {"code", "message", "fields"}}.',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN, and the CSP stays 'self'
