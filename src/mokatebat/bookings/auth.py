@@ -2,8 +2,9 @@
 
 A staff member sees the calendars of the agencies they hold an active role in; other agencies'
 calendars and bookings answer 404. Calendars, their hours and the agency's holidays are kept by
-the agency's managers (``CALENDAR_KEEPER_ROLES``): anyone else gets 404 for a calendar or an
-agency's holidays, and 403 for the list and the new-calendar form (as for the overview).
+the agency's managers (``CALENDAR_KEEPER_ROLES``), who may also cancel or move a citizen's booking:
+anyone else gets 404 for a calendar, a booking's cancel or move page or an agency's holidays, and
+403 for the list and the new-calendar form (as for the overview).
 """
 
 from __future__ import annotations
@@ -118,3 +119,16 @@ def get_kept_holiday(user: User, agency_code: str, day: str) -> Holiday:
     if holiday is None:
         raise Http404
     return holiday
+
+
+def get_kept_booking(user: User, public_id: uuid.UUID) -> Booking:
+    """A booking the agency's managers may cancel or move: the same rule as editing its calendar.
+    Another agency's booking, or a user who keeps no calendars (a clerk, an auditor), gets 404."""
+    booking = (
+        Booking.objects.filter(calendar__in=kept_calendars(user), public_id=public_id)
+        .select_related("calendar__agency", "slot")
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking

@@ -1,5 +1,6 @@
 """The citizen's booking forms (national ID, mobile, SMS code, booking code), the staff day picker,
-and the managers' calendar (settings and weekly hours) and holiday forms."""
+the managers' calendar (settings and weekly hours) and holiday forms, and the managers' forms to
+cancel or move a citizen's booking with a reason."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from mokatebat.correspondence.staff_forms import JalaliDateField
 from mokatebat.organization.models import Organization, Unit
 
 from .models import BOOKING_CODE_ALPHABET, BOOKING_CODE_LENGTH, Calendar, Weekday
+from .slots import parse_slot_key
 from .workflow import CalendarSettings, OpenRange
 
 _LARGE = "form-control form-control-lg"
@@ -352,3 +354,38 @@ def _overlap_message(before: OpenRange) -> str:
 class HolidayForm(PersianForm):
     day = JalaliDateField(label=_("تاریخ (شمسی)"), widget=PersianDigitsInput)
     name = forms.CharField(label=_("مناسبت"), max_length=200, help_text=_("مانند «تعطیلی به دلیل آلودگی هوا»."))
+
+
+# --- staff: the agency cancels or moves a citizen's booking ---------------------------------------
+
+REASON_MAX = 200  # it goes into the citizen's SMS
+
+
+class StaffCancelForm(PersianForm):
+    reason = forms.CharField(
+        label=_("دلیل لغو"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("در پیامک برای مراجعه‌کننده فرستاده می‌شود؛ مانند «تعطیلی اداره به دلیل قطع آب»."),
+        error_messages={
+            "required": _("دلیل را بنویسید؛ مراجعه‌کننده آن را در پیامک می‌خواند."),
+            "max_length": _("دلیل حداکثر ۲۰۰ نویسه است؛ کوتاه‌تر بنویسید تا در پیامک جا شود."),
+        },
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class StaffMoveForm(StaffCancelForm):
+    """The slot comes from the free slots listed on the page (radio buttons laid out by day)."""
+
+    slot = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("دلیل جابه‌جایی")
+
+    def clean_slot(self) -> datetime.datetime:
+        starts_at = parse_slot_key(self.cleaned_data["slot"])
+        if starts_at is None:
+            raise forms.ValidationError(_("یکی از نوبت‌های خالی را انتخاب کنید."))
+        return starts_at

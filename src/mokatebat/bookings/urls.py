@@ -17,6 +17,10 @@ urlpatterns = [
     path("staff/appointments/", views.staff_overview, name="staff-bookings"),
     path("staff/appointments/calendars/<uuid:public_id>/", views.staff_day, name="staff-booking-day"),
     path("staff/appointments/bookings/<uuid:public_id>/mark/", views.staff_mark, name="staff-booking-mark"),
+    path(
+        "staff/appointments/bookings/<uuid:public_id>/cancel/", views.staff_booking_cancel, name="staff-booking-cancel"
+    ),
+    path("staff/appointments/bookings/<uuid:public_id>/move/", views.staff_booking_move, name="staff-booking-move"),
     path("staff/appointments/calendars/", views.staff_calendars, name="staff-calendars"),
     path("staff/appointments/calendars/new/", views.staff_calendar_new, name="staff-calendar-new"),
     path("staff/appointments/calendars/<uuid:public_id>/edit/", views.staff_calendar_edit, name="staff-calendar-edit"),

@@ -1,7 +1,8 @@
 """Appointment pages (R13). Citizens: agency → calendar → free slots → national ID + mobile → SMS
 code → booked; later see, cancel or reschedule with national ID + booking code + SMS code.
 Staff: the circular's 3-working-day overview for managers, and a calendar's day list; the agency's
-managers keep its calendars (settings and weekly hours) and its holidays.
+managers keep its calendars (settings and weekly hours) and its holidays, and cancel or move a
+citizen's booking with a reason (from the day list, or from a refused change that it stands in the way of).
 
 A citizen's access to a booking lives only in their session, for a short while after the SMS code
 was right; booking codes and national IDs travel in POST bodies, never in URLs.
@@ -21,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +30,7 @@ from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.jalali import format_jalali_date
-from mokatebat.core.persian import to_ascii_digits
+from mokatebat.core.persian import normalize_text, to_ascii_digits
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization
 
@@ -39,6 +41,7 @@ from .auth import (
     get_booking_for_staff,
     get_calendar_for_staff,
     get_kept_agency,
+    get_kept_booking,
     get_kept_calendar,
     get_kept_holiday,
     is_manager,
@@ -46,9 +49,19 @@ from .auth import (
     kept_calendars,
     staff_user,
 )
-from .forms import BookForm, CalendarForm, DayForm, HolidayForm, ManageForm, PhoneCodeForm
+from .forms import (
+    BookForm,
+    CalendarForm,
+    DayForm,
+    HolidayForm,
+    ManageForm,
+    PhoneCodeForm,
+    StaffCancelForm,
+    StaffMoveForm,
+)
 from .models import Booking, Calendar, Holiday, PhoneCode
 from .slots import calendar_health, free_slots, group_by_day, is_offered, parse_slot_key
+from .templatetags.booking_tags import day_param, when
 
 PENDING_KEY = "booking_pending"
 GRANT_KEY = "booking_grant"
@@ -300,8 +313,23 @@ def staff_day(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     bookings = calendar.bookings.held().on_day(day).select_related("slot").order_by("slot__starts_at", "pk")
     if not form.is_bound:
         form = DayForm(initial={"day": format_jalali_date(day)})
-    context = {"calendar": calendar, "form": form, "day": day, "bookings": bookings, "today": timezone.localdate()}
+    # Who may edit the calendar may also cancel or move its bookings; everyone else reads the list.
+    can_change = kept_calendars(staff_user(request)).filter(pk=calendar.pk).exists()
+    context = {
+        "calendar": calendar,
+        "form": form,
+        "day": day,
+        "bookings": bookings,
+        "today": timezone.localdate(),
+        "now": timezone.now(),
+        "can_change": can_change,
+    }
     return render(request, "bookings/staff_day.html", context, status=400 if form.errors else 200)
+
+
+def _day_url(booking: Booking) -> str:
+    url = reverse("staff-booking-day", kwargs={"public_id": booking.calendar.public_id})
+    return f"{url}?day={to_ascii_digits(format_jalali_date(booking.slot.starts_at))}"
 
 
 @staff_required
@@ -313,9 +341,65 @@ def staff_mark(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         bw.booking_mark(booking=booking, actor=user, attended=request.POST.get("outcome") == "attended")
     except bw.BookingError as error:
         messages.error(request, error.message)
-    day = to_ascii_digits(format_jalali_date(booking.slot.starts_at))
-    url = reverse("staff-booking-day", kwargs={"public_id": booking.calendar.public_id})
-    return redirect(f"{url}?day={day}")
+    return redirect(_day_url(booking))
+
+
+def _return_to(request: HttpRequest, booking: Booking) -> str:
+    """Back to the page that sent the manager here (a refused change of hours or a holiday, the day
+    list), only ever one of these staff pages; else the booking's day list."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if target.startswith("/staff/appointments/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return _day_url(booking)
+
+
+def _changeable(booking: Booking) -> bool:
+    return booking.state == Booking.State.BOOKED and booking.slot.starts_at > timezone.now()
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_booking_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    booking = get_kept_booking(staff_user(request), public_id)
+    back = _return_to(request, booking)
+    form = StaffCancelForm(request.POST or None, initial={"next": back})
+    if request.method == "POST" and form.is_valid():
+        try:
+            bw.booking_cancel_by_staff(booking=booking, actor=staff_user(request), reason=form.cleaned_data["reason"])
+        except bw.BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            done = _("نوبت %(code)s لغو شد و دلیل آن برای مراجعه‌کننده پیامک شد.") % {"code": booking.code}
+            messages.success(request, done)
+            return redirect(back)
+    context = {"booking": booking, "form": form, "back": back, "changeable": _changeable(booking)}
+    return render(request, "bookings/staff_booking_cancel.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def staff_booking_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    booking = get_kept_booking(staff_user(request), public_id)
+    back = _return_to(request, booking)
+    form = StaffMoveForm(request.POST or None, initial={"next": back})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = bw.booking_move_by_staff(
+                booking=booking, actor=staff_user(request), starts_at=data["slot"], reason=data["reason"]
+            )
+        except bw.BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            done = _("نوبت %(code)s به %(when)s منتقل شد و پیامک آن فرستاده شد.")
+            messages.success(request, done % {"code": moved.code, "when": when(moved.slot.starts_at)})
+            return redirect(back)
+    others = [s for s in free_slots(booking.calendar, limit=SLOTS_SHOWN) if s.starts_at != booking.slot.starts_at]
+    context = {"booking": booking, "form": form, "back": back, "changeable": _changeable(booking)}
+    context["days"] = group_by_day(others)
+    return render(request, "bookings/staff_booking_move.html", context, status=400 if form.errors else 200)
 
 
 # --- staff: the agency's managers keep its calendars, weekly hours and holidays ----------------
@@ -371,7 +455,7 @@ def staff_calendar_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         else:
             messages.success(request, _("تغییرات تقویم «%(name)s» ذخیره شد.") % {"name": form.cleaned_data["name"]})
             return redirect("staff-calendars")
-    context = {"form": form, "calendar": calendar, "in_the_way": in_the_way}
+    context = {"form": form, "calendar": calendar, "in_the_way": in_the_way, "return_to": request.path}
     return render(request, "bookings/staff_calendar_form.html", context, status=_status(form, in_the_way))
 
 
@@ -379,8 +463,10 @@ def staff_calendar_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def staff_holidays(request: HttpRequest, agency_code: str) -> HttpResponse:
     agency = get_kept_agency(staff_user(request), agency_code)
-    form = HolidayForm(request.POST or None)
-    in_the_way = None
+    # Back from cancelling or moving a booking in the way, the form shows the day and name again.
+    typed = {key: normalize_text(request.GET.get(key, ""), multiline=False) for key in ("day", "name")}
+    form = HolidayForm(request.POST or None, initial=typed)
+    in_the_way = return_to = None
     if request.method == "POST" and form.is_valid():
         day, name = form.cleaned_data["day"], form.cleaned_data["name"]
         try:
@@ -388,6 +474,7 @@ def staff_holidays(request: HttpRequest, agency_code: str) -> HttpResponse:
         except bw.BookingsInTheWay as error:
             form.add_error(None, error.message)
             in_the_way = error
+            return_to = f"{request.path}?{urlencode({'day': day_param(day), 'name': name})}"
         except bw.BookingError as error:
             form.add_error("day", error.message)
         else:
@@ -396,7 +483,7 @@ def staff_holidays(request: HttpRequest, agency_code: str) -> HttpResponse:
             )
             return redirect("staff-holidays", agency_code=agency.code)
     holidays = Holiday.objects.for_agency(agency).from_day(timezone.localdate()).order_by("date")
-    context = {"agency": agency, "form": form, "holidays": holidays, "in_the_way": in_the_way}
+    context = {"agency": agency, "form": form, "holidays": holidays, "in_the_way": in_the_way, "return_to": return_to}
     return render(request, "bookings/staff_holidays.html", context, status=_status(form, in_the_way))
 
 

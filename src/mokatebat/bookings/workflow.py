@@ -169,16 +169,19 @@ def _when(starts_at: datetime.datetime) -> str:
     return to_ascii_digits(format_jalali_datetime(starts_at))
 
 
-def _notify(booking: Booking, template: str, step: str) -> None:
+def _notify(booking: Booking, template: str, step: str, **extra: str) -> None:
     calendar = booking.calendar
     context = {
         "agency": calendar.agency.short_name or calendar.agency.name,
         "calendar": calendar.name,
         "when": _when(booking.slot.starts_at),
         "booking_code": booking.code,
+        **extra,
     }
-    if template in {"booking_confirmed", "booking_rescheduled"}:
+    if template in {"booking_confirmed", "booking_rescheduled", "booking_moved_by_agency"}:
         context["site"] = settings.PUBLIC_SITE_URL + "/appointments/manage/"
+    if template == "booking_cancelled_by_agency":
+        context["site"] = settings.PUBLIC_SITE_URL + "/appointments/"
     if template == "booking_reminder":
         context["place"] = calendar.place or calendar.name
     queue_sms(
@@ -220,7 +223,11 @@ def booking_create(
 
 
 def _locked_booking(booking: Booking) -> Booking:
-    locked = Booking.objects.select_for_update().select_related("calendar__agency", "slot").get(pk=booking.pk)
+    # Only the booking's own row: locking the joined calendar too would hold back every booking of the
+    # calendar (its INSERT takes a key-share lock on the calendar row) while this one waits for their
+    # slot row, a deadlock between a reschedule or a cancel and a booking of the slot it goes to.
+    rows = Booking.objects.select_for_update(of=("self",)).select_related("calendar__agency", "slot")
+    locked = rows.get(pk=booking.pk)
     if locked.state != Booking.State.BOOKED:
         raise BookingError(_("این نوبت دیگر فعال نیست."))
     if locked.slot.starts_at <= timezone.now():
@@ -242,22 +249,81 @@ def booking_cancel(*, booking: Booking, actor: User | None = None) -> Booking:
 def booking_reschedule(*, booking: Booking, starts_at: datetime.datetime) -> Booking:
     """Move to another slot of the same calendar: the new place is taken before the old one is freed."""
     with transaction.atomic():
-        _advisory_lock(_calendar_lock(booking.calendar_id), shared=True)  # before the row locks, see _hold_calendar
-        booking = _locked_booking(booking)
-        if starts_at == booking.slot.starts_at:
+        booking, old_slot = _move(booking, starts_at)
+        if old_slot is None:
             return booking
-        old_slot = booking.slot
-        if is_offered(booking.calendar, starts_at):
-            # Lock both counter rows in time order, so two people swapping slots wait instead of deadlocking.
-            _ensure_slot(booking.calendar, starts_at)
-            pair = Slot.objects.filter(calendar=booking.calendar, starts_at__in=[starts_at, old_slot.starts_at])
-            list(pair.select_for_update().order_by("starts_at"))
-        booking.slot = _take_place(booking.calendar, starts_at, national_id=booking.national_id)
-        _free_place(old_slot)
-        booking.reminder_queued_at = None  # the new day gets its own reminder
-        booking.save(update_fields=["slot", "reminder_queued_at", "updated_at"])
         event = _event(booking, "rescheduled", starts_at=starts_at.isoformat(), previous=old_slot.starts_at.isoformat())
         _notify(booking, "booking_rescheduled", f"rescheduled:{event.pk}")
+    return booking
+
+
+def _move(booking: Booking, starts_at: datetime.datetime) -> tuple[Booking, Slot | None]:
+    """Inside the caller's transaction: take the new place, then free the old one. The old slot, or
+    None when the booking already is at ``starts_at`` (nothing changed)."""
+    _advisory_lock(_calendar_lock(booking.calendar_id), shared=True)  # before the row locks, see _hold_calendar
+    booking = _locked_booking(booking)
+    if starts_at == booking.slot.starts_at:
+        return booking, None
+    old_slot = booking.slot
+    if is_offered(booking.calendar, starts_at):
+        # Lock both counter rows in time order, so two people swapping slots wait instead of deadlocking.
+        _ensure_slot(booking.calendar, starts_at)
+        pair = Slot.objects.filter(calendar=booking.calendar, starts_at__in=[starts_at, old_slot.starts_at])
+        list(pair.select_for_update().order_by("starts_at"))
+    booking.slot = _take_place(booking.calendar, starts_at, national_id=booking.national_id)
+    _free_place(old_slot)
+    booking.reminder_queued_at = None  # the new day gets its own reminder
+    booking.save(update_fields=["slot", "reminder_queued_at", "updated_at"])
+    return booking, old_slot
+
+
+# --- the agency cancels or moves a citizen's booking (a closure, a burst pipe, a strike day) -----
+
+
+def _staff_reason(reason: str) -> str:
+    """The reason the citizen reads in the SMS; a staff change without one is refused."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("دلیل را بنویسید؛ مراجعه‌کننده آن را در پیامک می‌خواند."))
+    return reason
+
+
+def _for_sms(reason: str) -> str:
+    return reason.rstrip(". ")  # the template ends the sentence itself
+
+
+def booking_cancel_by_staff(*, booking: Booking, actor: User, reason: str) -> Booking:
+    """The agency cancels a booking: the place is freed, the history keeps who and why, and the
+    citizen gets the reason by SMS. The booking row stays (cancelled); its code still finds it."""
+    reason = _staff_reason(reason)
+    with transaction.atomic():
+        booking = _locked_booking(booking)
+        _free_place(booking.slot)
+        booking.state = Booking.State.CANCELLED
+        booking.save(update_fields=["state", "updated_at"])
+        event = _event(booking, "cancelled", actor, reason=reason)
+        _notify(booking, "booking_cancelled_by_agency", f"cancelled:{event.pk}", reason=_for_sms(reason))
+    return booking
+
+
+def booking_move_by_staff(*, booking: Booking, actor: User, starts_at: datetime.datetime, reason: str) -> Booking:
+    """The agency moves a booking to another free slot of its calendar, under the same locks and
+    capacity rule as the citizen's own reschedule; the citizen gets the new time and the reason by SMS."""
+    reason = _staff_reason(reason)
+    with transaction.atomic():
+        booking, old_slot = _move(booking, starts_at)
+        if old_slot is None:
+            raise BookingError(_("نوبت هم‌اکنون در همین زمان است؛ زمان دیگری را انتخاب کنید."))
+        event = _event(
+            booking,
+            "rescheduled",
+            actor,
+            starts_at=starts_at.isoformat(),
+            previous=old_slot.starts_at.isoformat(),
+            reason=reason,
+        )
+        extra = {"previous": _when(old_slot.starts_at), "reason": _for_sms(reason)}
+        _notify(booking, "booking_moved_by_agency", f"moved:{event.pk}", **extra)
     return booking
 
 
@@ -351,11 +417,19 @@ class BookingsInTheWay(BookingError):
         self.bookings = list(bookings)
 
     @property
-    def by_day(self) -> list[tuple[Calendar, datetime.date, int]]:
-        """(calendar, Tehran day, how many) for each day with affected bookings, in order."""
-        counts = Counter((b.calendar, b.slot.starts_at.astimezone(TEHRAN).date()) for b in self.bookings)
-        rows = sorted(counts.items(), key=lambda row: (row[0][1], row[0][0].name))
-        return [(calendar, day, count) for (calendar, day), count in rows]
+    def by_day(self) -> list[tuple[Calendar, datetime.date, list[Booking]]]:
+        """(calendar, Tehran day, its affected bookings by time) for each day with any, in order."""
+        groups: dict[tuple[Calendar, datetime.date], list[Booking]] = {}
+        for booking in sorted(self.bookings, key=lambda b: (b.slot.starts_at, b.pk)):
+            groups.setdefault((booking.calendar, booking.slot.starts_at.astimezone(TEHRAN).date()), []).append(booking)
+        rows = sorted(groups.items(), key=lambda row: (row[0][1], row[0][0].name))
+        return [(calendar, day, bookings) for (calendar, day), bookings in rows]
+
+    @property
+    def by_agency(self) -> list[tuple[Organization, int]]:
+        """(agency, how many) in name order: where a network-wide holiday is refused."""
+        counts = Counter(b.calendar.agency for b in self.bookings)
+        return sorted(counts.items(), key=lambda row: row[0].name)
 
 
 def _audit(actor: User, obj: models.Model, flag: int, message: list[dict[str, Any]]) -> None:
@@ -470,27 +544,53 @@ def holiday_add(
         _advisory_lock(f"booking-holidays:{agency.pk}")
         for calendar_id in Calendar.objects.filter(agency=agency).order_by("pk").values_list("pk", flat=True):
             _advisory_lock(_calendar_lock(calendar_id))
-        if day < today:
-            raise BookingError(_("این روز گذشته است؛ تعطیل را برای امروز یا روزهای پیش رو ثبت کنید."))
-        existing = Holiday.objects.for_agency(agency).filter(date=day).first()
-        if existing is not None:
-            already = {"day": format_jalali_date(day), "name": existing.name}
-            raise BookingError(_("%(day)s پیش‌تر تعطیل ثبت شده است: %(name)s.") % already)
-        on_that_day = Booking.objects.filter(calendar__agency=agency).held().on_day(day)
-        held = list(on_that_day.select_related("slot", "calendar"))
-        if held:
-            raise BookingsInTheWay(
-                _(
-                    "تعطیل ثبت نشد: برای %(day)s هم‌اکنون %(count)s نوبت گرفته شده است. "
-                    "فهرست آن‌ها در زیر آمده است؛ تا این نوبت‌ها لغو یا به روز دیگری منتقل نشده‌اند، "
-                    "این روز را نمی‌توان تعطیل کرد."
-                )
-                % {"day": format_jalali_date(day), "count": to_persian_digits(len(held))},
-                held,
-            )
+        holiday_check(agency=agency, day=day, today=today)
         holiday = Holiday.objects.create(agency=agency, date=day, name=name)
         _audit(actor, holiday, ADDITION, [{"added": {}}])
     return holiday
+
+
+def network_holiday_add(*, day: datetime.date, name: str, actor: User, today: datetime.date | None = None) -> Holiday:
+    """An official holiday of the whole network (entered by the network admin in the admin): every
+    calendar of every agency is closed that day. Refused like an agency's holiday, across all agencies."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        # The same locks as holiday_add, for every agency, in the same order (holidays, then calendars).
+        for agency_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
+            _advisory_lock(f"booking-holidays:{agency_id}")
+        for calendar_id in Calendar.objects.order_by("pk").values_list("pk", flat=True):
+            _advisory_lock(_calendar_lock(calendar_id))
+        holiday_check(agency=None, day=day, today=today)
+        holiday = Holiday.objects.create(agency=None, date=day, name=name)
+        _audit(actor, holiday, ADDITION, [{"added": {}}])
+    return holiday
+
+
+def holiday_check(*, agency: Organization | None, day: datetime.date, today: datetime.date | None = None) -> None:
+    """Why ``day`` cannot become a holiday of ``agency`` (None: the whole network), as a BookingError;
+    silent when it can. Reads only: the adding functions call it again under their locks."""
+    today = today or timezone.localdate()
+    if day < today:
+        raise BookingError(_("این روز گذشته است؛ تعطیل را برای امروز یا روزهای پیش رو ثبت کنید."))
+    same_day = Holiday.objects.for_agency(agency) if agency else Holiday.objects.filter(agency__isnull=True)
+    existing = same_day.filter(date=day).first()
+    if existing is not None:
+        already = {"day": format_jalali_date(day), "name": existing.name}
+        raise BookingError(_("%(day)s پیش‌تر تعطیل ثبت شده است: %(name)s.") % already)
+    on_that_day = Booking.objects.held().on_day(day)
+    if agency is not None:
+        on_that_day = on_that_day.filter(calendar__agency=agency)
+    held = list(on_that_day.select_related("slot", "calendar__agency"))
+    if held:
+        raise BookingsInTheWay(
+            _(
+                "تعطیل ثبت نشد: برای %(day)s هم‌اکنون %(count)s نوبت گرفته شده است. "
+                "فهرست آن‌ها در زیر آمده است؛ تا این نوبت‌ها لغو یا به روز دیگری منتقل نشده‌اند، "
+                "این روز را نمی‌توان تعطیل کرد."
+            )
+            % {"day": format_jalali_date(day), "count": to_persian_digits(len(held))},
+            held,
+        )
 
 
 def holiday_remove(*, holiday: Holiday, actor: User, today: datetime.date | None = None) -> None:

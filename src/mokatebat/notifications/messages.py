@@ -238,6 +238,32 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "when",
         "booking_code",
     ),
+    # The agency cancelled or moved the booking (a closure, a burst pipe): the citizen reads why.
+    "booking_cancelled_by_agency": _template(
+        _(
+            "{agency}: نوبت {booking_code} در «{calendar}» برای {when} از سوی دستگاه لغو شد. "
+            "دلیل: {reason}. گرفتن نوبت تازه: {site}"
+        ),
+        "agency",
+        "calendar",
+        "when",
+        "booking_code",
+        "reason",
+        "site",
+    ),
+    "booking_moved_by_agency": _template(
+        _(
+            "{agency}: نوبت {booking_code} در «{calendar}» از سوی دستگاه از {previous} به {when} منتقل شد. "
+            "دلیل: {reason}. مشاهده، لغو یا تغییر: {site}"
+        ),
+        "agency",
+        "calendar",
+        "previous",
+        "when",
+        "booking_code",
+        "reason",
+        "site",
+    ),
     "booking_reminder": _template(
         _("{agency}: یادآوری نوبت فردا {when} در «{calendar}»، {place}. کد نوبت: {booking_code}"),
         "agency",

@@ -1,7 +1,9 @@
 """R13 in a real browser: on a phone, an agency's manager creates a calendar with its weekly hours
 (typed in Persian digits, with one mistake to correct), closes a day as a holiday typed in Persian
 digits, and a citizen then finds no slot on that day. Refused changes say which bookings stand in the
-way. Every new page is checked with axe and photographed at phone and desktop width."""
+way; from that list the manager cancels the booking in the way with a reason and then adds the holiday,
+and moves another booking to a free slot from the day list. Every new page is checked with axe and
+photographed at phone and desktop width."""
 
 from __future__ import annotations
 
@@ -17,14 +19,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from mokatebat.bookings import workflow as bw
-from mokatebat.bookings.models import Calendar, Holiday, Weekday
+from mokatebat.bookings.models import Booking, Calendar, Holiday, Weekday
 from mokatebat.bookings.slots import free_slots
-from mokatebat.bookings.templatetags.booking_tags import day_heading
-from mokatebat.core.jalali import format_jalali_date
+from mokatebat.bookings.templatetags.booking_tags import day_heading, day_param
+from mokatebat.core.jalali import TEHRAN, format_jalali_date
+from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.models import Organization, User
 from mokatebat.testing.browser import assert_accessible, assert_no_horizontal_scroll, screenshot
 
-from .conftest import person
+from .conftest import open_desk, person
 from .test_browser_booking import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -150,3 +153,72 @@ def test_manager_sets_up_a_calendar_and_a_holiday_on_a_phone(
     assert not Holiday.objects.exists()
     page.goto(f"{base}/staff/appointments/calendars/{calendar.public_id}/edit/")  # the phone was signed out
     page.wait_for_url(re.compile(r"/staff/login/"))
+
+
+def test_manager_clears_a_booking_in_the_way_of_a_holiday_on_a_phone(
+    live_server: Any, phone_page: Page, desktop_page: Page, agency: Organization, manager: User
+) -> None:
+    page, base = phone_page, live_server.url
+    calendar = open_desk(agency, name="باجه صدور پروانه")
+    closing = a_working_day_ahead(2)
+    first = next(s.starts_at for s in free_slots(calendar) if s.starts_at.date() == closing)
+    in_the_way = bw.booking_create(calendar=calendar, starts_at=first, national_id=person(41), mobile="09121234567")
+    codes = sign_in_codes(manager)
+    holidays = f"/staff/appointments/agencies/{agency.code}/holidays/"
+    sign_in(page, base, manager, holidays, codes["phone"])
+
+    # A water main burst: the office closes the day after tomorrow, but someone booked that day.
+    page.get_by_label("تاریخ (شمسی)").fill(format_jalali_date(closing))
+    page.get_by_label("مناسبت").fill("تعطیلی به دلیل قطع آب")
+    page.get_by_role("button", name="ثبت تعطیل").click()
+    expect(page.get_by_role("alert")).to_contain_text("۱ نوبت گرفته شده است")
+    check(page, "booking-holiday-in-the-way-phone")
+
+    page.get_by_role("link", name=f"لغو نوبت {in_the_way.code}").click()
+    expect(page.get_by_role("heading", name=f"لغو نوبت {in_the_way.code}")).to_be_visible()
+    check(page, "booking-staff-cancel-phone")
+    page.get_by_role("button", name="لغو نوبت و فرستادن پیامک").click()
+    expect(page.locator(".errorlist")).to_contain_text("دلیل را بنویسید؛ مراجعه‌کننده آن را در پیامک می‌خواند.")
+    check(page, "booking-staff-cancel-error-phone")
+    page.get_by_label("دلیل لغو").fill("تعطیلی اداره به دلیل ترکیدگی لوله آب")
+    page.get_by_role("button", name="لغو نوبت و فرستادن پیامک").click()
+    page.wait_for_url(re.compile(re.escape(holidays) + r"\?day="))
+    expect(page.get_by_role("status")).to_contain_text(f"نوبت {in_the_way.code} لغو شد")
+    expect(page.get_by_label("تاریخ (شمسی)")).to_have_value(format_jalali_date(closing))
+    expect(page.get_by_label("مناسبت")).to_have_value("تعطیلی به دلیل قطع آب")
+    check(page, "booking-holidays-back-phone")
+    page.get_by_role("button", name="ثبت تعطیل").click()
+    expect(page.get_by_role("status")).to_contain_text("برای همه تقویم‌های این دستگاه تعطیل شد")
+    check(page, "booking-holidays-cleared-phone")
+    assert Holiday.objects.get(agency=agency).date == closing
+    assert Booking.objects.get(pk=in_the_way.pk).state == Booking.State.CANCELLED
+    message = OutboxMessage.objects.get(template="booking_cancelled_by_agency")
+    assert "ترکیدگی لوله آب" in message.body
+
+    # At the desk: another booking is moved to a free slot from the day list.
+    day = a_working_day_ahead((closing - timezone.localdate()).days + 1)
+    start = next(s.starts_at for s in free_slots(calendar) if s.starts_at.date() == day)
+    moving = bw.booking_create(calendar=calendar, starts_at=start, national_id=person(42), mobile="09127654321")
+    desk = desktop_page
+    day_path = f"/staff/appointments/calendars/{calendar.public_id}/"
+    sign_in(desk, base, manager, holidays, codes["desktop"])
+    desk.goto(f"{base}{day_path}?day={day_param(day)}")
+    check(desk, "booking-staff-day-desktop")
+    desk.get_by_role("link", name=f"جابه‌جایی نوبت {moving.code}").click()
+    expect(desk.get_by_role("heading", name=f"جابه‌جایی نوبت {moving.code}")).to_be_visible()
+    check(desk, "booking-staff-move-desktop")
+    target = desk.locator("input[name=slot]").nth(3)
+    target_key = target.get_attribute("value")
+    desk.locator(f"label[for='slot-{target_key}']").click()
+    desk.get_by_label("دلیل جابه‌جایی").fill("کارشناس این ساعت در مأموریت است")
+    desk.get_by_role("button", name="جابه‌جایی و فرستادن پیامک").click()
+    expect(desk.get_by_role("status")).to_contain_text(f"نوبت {moving.code} به ")
+    check(desk, "booking-staff-moved-desktop")
+    moving.refresh_from_db()
+    assert moving.slot.starts_at != start
+    assert OutboxMessage.objects.filter(template="booking_moved_by_agency", mobile="09127654321").count() == 1
+    page.goto(f"{base}/staff/appointments/bookings/{moving.public_id}/move/")
+    check(page, "booking-staff-move-phone")
+    page.goto(f"{base}{day_path}?day={day_param(moving.slot.starts_at.astimezone(TEHRAN).date())}")
+    expect(page.get_by_role("link", name=f"لغو نوبت {moving.code}")).to_be_attached()
+    check(page, "booking-staff-day-changes-phone")

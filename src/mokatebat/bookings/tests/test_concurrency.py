@@ -124,3 +124,35 @@ def test_a_change_of_hours_racing_bookings_never_strands_anyone(desk: Calendar) 
     else:  # someone booked first: the change was refused as a whole
         assert held >= 1
         assert any(isinstance(error, bw.BookingsInTheWay) for error in errors)
+
+
+def test_a_staff_move_and_citizens_racing_for_the_last_place_never_overfill_it(desk: Calendar) -> None:
+    """The manager moves someone into a slot with one place left while citizens book that slot: one
+    of them gets the place, the others are refused, and the moved booking keeps its old place if it lost."""
+    manager = User.objects.create_user("moving-manager")
+    last, moving_from = (slot.starts_at for slot in free_slots(desk, limit=2))
+    bw.booking_create(calendar=desk, starts_at=last, national_id=person(400), mobile="09121111111")
+    moving = bw.booking_create(calendar=desk, starts_at=moving_from, national_id=person(401), mobile="09121111111")
+    tasks: list[Callable[[], object]] = [
+        lambda seed=seed: bw.booking_create(
+            calendar=Calendar.objects.get(pk=desk.pk),
+            starts_at=last,
+            national_id=person(410 + seed),
+            mobile="09121111111",
+        )
+        for seed in range(THREADS - 1)
+    ]
+    tasks.append(
+        lambda: bw.booking_move_by_staff(
+            booking=Booking.objects.get(pk=moving.pk), actor=manager, starts_at=last, reason="خرابی سامانه نوبت"
+        )
+    )
+    done, errors = run_together(tasks)
+    assert done == 1
+    assert len(errors) == THREADS - 1
+    assert all(isinstance(error, bw.BookingError) for error in errors), errors
+    slot = Slot.objects.get(calendar=desk, starts_at=last)
+    assert slot.booked == slot.capacity == 2 == Booking.objects.filter(slot=slot, state=Booking.State.BOOKED).count()
+    moving.refresh_from_db()
+    old = Slot.objects.get(calendar=desk, starts_at=moving_from)
+    assert old.booked == (0 if moving.slot_id == slot.pk else 1)
