@@ -27,6 +27,7 @@ from mokatebat.services.models import FieldType, Service, ServiceCardVersion
 
 # Kinds citizens may file from outside; a meeting request needs the PR desk's own intake.
 OFFERED_KINDS = [Kind.LETTER, Kind.REQUEST, Kind.COMPLAINT, Kind.CRITICISM, Kind.SUGGESTION, Kind.REPORT]
+OFFERED_KIND_CODES = frozenset(kind.value for kind in OFFERED_KINDS)
 E_SERVICE_MARK = "service"
 
 
@@ -145,7 +146,7 @@ def get_service(code: str) -> CatalogueEntry | None:
     if card_code:
         service = _published_services().filter(agency__code=agency_code, code=card_code).first()
         return _service_entry(service) if service is not None else None
-    if kind not in {k.value for k in OFFERED_KINDS}:
+    if kind not in OFFERED_KIND_CODES:
         return None
     agency = Organization.objects.agencies().filter(code=agency_code).first()
     return _kind_entry(agency, Kind(kind)) if agency is not None else None
@@ -159,7 +160,7 @@ def names_for(codes: Iterable[str]) -> dict[str, str]:
         agency_code, kind, card_code = _split(code)
         if card_code:
             cards.setdefault(agency_code, []).append(card_code)
-        elif kind in {k.value for k in OFFERED_KINDS}:
+        elif kind in OFFERED_KIND_CODES:
             kinds.setdefault(agency_code, []).append(kind)
     names: dict[str, str] = {}
     if kinds:

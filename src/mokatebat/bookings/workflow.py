@@ -236,13 +236,20 @@ def _locked_booking(booking: Booking) -> Booking:
 
 
 def booking_cancel(*, booking: Booking, actor: User | None = None) -> Booking:
+    return _cancel(booking, actor, "booking_cancelled")
+
+
+def _cancel(booking: Booking, actor: User | None, template: str, reason: str | None = None) -> Booking:
+    """Free the place and keep the booking as cancelled, with its history entry and SMS; the agency's
+    reason, when it gives one, goes on both."""
+    given = {} if reason is None else {"reason": reason}
     with transaction.atomic():
         booking = _locked_booking(booking)
         _free_place(booking.slot)
         booking.state = Booking.State.CANCELLED
         booking.save(update_fields=["state", "updated_at"])
-        event = _event(booking, "cancelled", actor)
-        _notify(booking, "booking_cancelled", f"cancelled:{event.pk}")
+        event = _event(booking, "cancelled", actor, **given)
+        _notify(booking, template, f"cancelled:{event.pk}", **{k: _for_sms(v) for k, v in given.items()})
     return booking
 
 
@@ -295,15 +302,7 @@ def _for_sms(reason: str) -> str:
 def booking_cancel_by_staff(*, booking: Booking, actor: User, reason: str) -> Booking:
     """The agency cancels a booking: the place is freed, the history keeps who and why, and the
     citizen gets the reason by SMS. The booking row stays (cancelled); its code still finds it."""
-    reason = _staff_reason(reason)
-    with transaction.atomic():
-        booking = _locked_booking(booking)
-        _free_place(booking.slot)
-        booking.state = Booking.State.CANCELLED
-        booking.save(update_fields=["state", "updated_at"])
-        event = _event(booking, "cancelled", actor, reason=reason)
-        _notify(booking, "booking_cancelled_by_agency", f"cancelled:{event.pk}", reason=_for_sms(reason))
-    return booking
+    return _cancel(booking, actor, "booking_cancelled_by_agency", reason=_staff_reason(reason))
 
 
 def booking_move_by_staff(*, booking: Booking, actor: User, starts_at: datetime.datetime, reason: str) -> Booking:

@@ -111,17 +111,10 @@ SMS_FOR_STEP: dict[str, str] = {
 }
 
 # A service request (``services.ServiceRequest``) is an item too, but its citizen asked for a service:
-# the same steps in its own words. Templates that declare ``service`` get the service's title.
+# the same steps in its own words, ``service_request_<step>``. Templates that declare ``service`` get
+# the service's title.
 SERVICE_REQUEST_SMS_FOR_STEP: dict[str, str] = {
-    EventKind.SUBMITTED: "service_request_submitted",
-    EventKind.REGISTERED: "service_request_registered",
-    EventKind.REFERRED: "service_request_referred",
-    EventKind.ACTION: "service_request_action_recorded",
-    EventKind.INFO_REQUESTED: "service_request_info_requested",
-    EventKind.RESPONSE_ISSUED: "service_request_response_issued",
-    EventKind.REJECTED: "service_request_rejected",
-    EventKind.FORWARDED: "service_request_forwarded",
-    EventKind.CLOSED: "service_request_closed",
+    kind: "service_request_" + template.removeprefix("item_") for kind, template in SMS_FOR_STEP.items()
 }
 
 

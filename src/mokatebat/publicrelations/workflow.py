@@ -203,25 +203,37 @@ def pr_refer_anonymised(
     return copy
 
 
+def _hand_back_to_pr(
+    referral: Referral, *, actor: User, state: str, kind: EventKind, note: str, at: datetime.datetime, **fields: object
+) -> tuple[Referral, ItemEvent]:
+    """Close the unit's open referral for action in ``state`` and put the item back in PR's hands,
+    with the internal step that says why. Inside the caller's transaction."""
+    item = _locked(referral.item, None)
+    referral = Referral.objects.select_for_update().select_related("unit").get(pk=referral.pk)
+    _require(
+        referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED) and referral.role == Referral.Role.MAIN,
+        _("این ارجاع دیگر باز نیست."),
+    )
+    referral.state, referral.is_active, referral.closed_at = state, False, at
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.save(update_fields=["state", "is_active", "closed_at", *fields])
+    item.status = Status.REGISTERED  # back in PR's hands
+    _bump(item, "status")
+    event = _event(item, kind, at=at, actor=actor, public=False, note=note, unit=referral.unit.name)
+    return referral, event
+
+
 def unit_answer_to_pr(*, referral: Referral, actor: User, text: str, at: datetime.datetime | None = None) -> ItemEvent:
     """The unit reports what it did on an anonymised item; the answer goes to PR, not to the citizen."""
     text = text.strip()
     _require(bool(text), _("گزارش اقدام واحد را بنویسید."))
     with transaction.atomic():
-        item = _locked(referral.item, None)
-        referral = Referral.objects.select_for_update().select_related("unit").get(pk=referral.pk)
-        _require(
-            referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED) and referral.role == Referral.Role.MAIN,
-            _("این ارجاع دیگر باز نیست."),
-        )
         at = at or timezone.now()
-        referral.state, referral.is_active, referral.closed_at = Referral.State.DONE, False, at
-        referral.save(update_fields=["state", "is_active", "closed_at"])
-        item.status = Status.REGISTERED  # back in PR's hands
-        _bump(item, "status")
-        return _event(
-            item, EventKind.ANSWER_TO_PR, at=at, actor=actor, public=False, note=text, unit=referral.unit.name
+        _referral, event = _hand_back_to_pr(
+            referral, actor=actor, state=Referral.State.DONE, kind=EventKind.ANSWER_TO_PR, note=text, at=at
         )
+    return event
 
 
 def unit_return_to_pr(*, referral: Referral, actor: User, reason: str, competent_unit: Unit | None = None) -> Referral:
@@ -230,24 +242,19 @@ def unit_return_to_pr(*, referral: Referral, actor: User, reason: str, competent
     answers the citizen, so the step is internal and the citizen hears from PR."""
     reason = reason.strip()
     _require(bool(reason) or competent_unit is not None, _("واحد صالح را نام ببرید یا دلیل برگشت را بنویسید."))
+    if not RedactedCopy.objects.filter(item_id=referral.item_id).exists():  # a copy, once made, stays
+        raise ValueError("only an anonymised referral goes back to PR")
+    detail = reason or _("واحد صالح: %(unit)s") % {"unit": competent_unit.name if competent_unit else ""}
     with transaction.atomic():
-        item = _locked(referral.item, None)
-        referral = Referral.objects.select_for_update().select_related("unit").get(pk=referral.pk)
-        if not RedactedCopy.objects.filter(item=item).exists():
-            raise ValueError("only an anonymised referral goes back to PR")
-        _require(
-            referral.state in (Referral.State.OPEN, Referral.State.ACCEPTED) and referral.role == Referral.Role.MAIN,
-            _("این ارجاع دیگر باز نیست."),
-        )
-        at = timezone.now()
-        referral.state, referral.is_active, referral.closed_at = Referral.State.RETURNED, False, at
-        referral.return_reason, referral.suggested_unit = reason, competent_unit
-        referral.save(update_fields=["state", "is_active", "closed_at", "return_reason", "suggested_unit"])
-        item.status = Status.REGISTERED  # back in PR's hands
-        _bump(item, "status")
-        detail = reason or _("واحد صالح: %(unit)s") % {"unit": competent_unit.name if competent_unit else ""}
-        _event(
-            item, EventKind.REFERRAL_RETURNED, at=at, actor=actor, public=False, note=detail, unit=referral.unit.name
+        referral, _event_row = _hand_back_to_pr(
+            referral,
+            actor=actor,
+            state=Referral.State.RETURNED,
+            kind=EventKind.REFERRAL_RETURNED,
+            note=detail,
+            at=timezone.now(),
+            return_reason=reason,
+            suggested_unit=competent_unit,
         )
     return referral
 
