@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from mokatebat.api.models import Scope
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.models import Item, Status
-from mokatebat.correspondence.tests.test_browser_staff import open_item, sign_in, staff_member
+from mokatebat.correspondence.tests.test_browser_staff import open_item, recovery_code, sign_in, staff_member
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.models import Organization, Role, Unit, User
 from mokatebat.testing.browser import assert_accessible, screenshot
@@ -24,7 +24,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_unit_manager_signs_an_answer_a_client_system_proposed(
-    phone_page: Page, live_server: Any, agency: Organization, unit: Unit, clerk: User, submit: Callable[..., Item]
+    phone_page: Page,
+    desktop_page: Page,
+    live_server: Any,
+    agency: Organization,
+    unit: Unit,
+    clerk: User,
+    submit: Callable[..., Item],
 ) -> None:
     manager = staff_member("unit.manager", agency, Role.UNIT_MANAGER, [unit])
     item = submit()
@@ -38,6 +44,11 @@ def test_the_unit_manager_signs_an_answer_a_client_system_proposed(
     )
     assert proposed.status_code == 201, proposed.text
     assert not OutboxMessage.objects.filter(item=item, template__endswith="response_issued").exists()
+
+    sign_in(desktop_page, live_server.url, manager, code=recovery_code(manager))
+    open_item(desktop_page, live_server.url, item)
+    expect(desktop_page.locator("section", has_text="پیش‌نویس پاسخ")).to_contain_text("نویسنده: سامانه اتوماسیون اداری")
+    screenshot(desktop_page, "api-draft-awaiting-signature-desktop")
 
     page = phone_page
     sign_in(page, live_server.url, manager)
