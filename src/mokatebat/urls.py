@@ -11,6 +11,7 @@ from mokatebat.correspondence import staff_views as staff
 from mokatebat.correspondence import views as letters
 from mokatebat.notifications import views as sms
 from mokatebat.organization import views_auth as staff_auth
+from mokatebat.reports import views as reports
 
 # The admin asks for the second factor too: a password alone never opens it.
 admin.site.__class__ = OTPAdminSite
@@ -33,7 +34,7 @@ urlpatterns = [
     path("staff/login/code/", staff_auth.login_code, name="staff-login-code"),
     path("staff/login/setup/", staff_auth.otp_setup, name="staff-otp-setup"),
     path("staff/account/recovery-codes/", staff_auth.recovery_codes_new, name="staff-recovery-codes"),
-    path("staff/", sms.staff_home, name="staff-home"),
+    path("staff/", reports.staff_home, name="staff-home"),
     path("staff/sms/", sms.outbox, name="sms-outbox"),
     path("staff/inbox/", staff.secretariat_inbox, name="secretariat-inbox"),
     path("staff/units/", staff.unit_inbox, name="unit-inbox"),

@@ -16,21 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mokatebat.correspondence.auth import items_visible_to
 from mokatebat.organization.access import staff_required
-from mokatebat.organization.models import Membership, User
 from mokatebat.publicrelations.auth import identity_hidden_items
 
 from .models import OutboxMessage, SmsState
 from .outbox import record_delivery_report
 
 REPORT_STATUSES = ("delivered", "failed")  # a tuple: `in` must not hash whatever JSON sent
-
-
-@staff_required
-@require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)  # staff_required
-    memberships = Membership.objects.active().filter(user=request.user).select_related("organization")
-    return render(request, "staff/home.html", {"memberships": memberships})
 
 
 @staff_required

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mokatebat.api",
     "mokatebat.bookings",
     "mokatebat.surveys",
+    "mokatebat.reports",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "mokatebat.organization.context_processors.staff_roles",
+                "mokatebat.reports.context_processors.staff_navigation",
             ],
             "builtins": ["mokatebat.core.templatetags.persian"],
         },
