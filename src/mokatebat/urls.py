@@ -82,6 +82,7 @@ urlpatterns = [
     path("staff/calls/", include("mokatebat.calls.urls")),
     path("", include("mokatebat.services.urls")),
     path("staff/inquiries/", include("mokatebat.inquiries.urls")),
+    path("", include("mokatebat.reports.urls")),
     path("", include("mokatebat.api.urls")),
     path("staff/pr/", include("mokatebat.publicrelations.urls")),
     path("", include("mokatebat.bookings.urls")),

@@ -46,6 +46,7 @@ from mokatebat.organization.models import Membership, Organization, Role, Unit, 
 from mokatebat.publicrelations import workflow as pr
 from mokatebat.publicrelations.demo import load_demo as load_pr_demo
 from mokatebat.publicrelations.models import FEEDBACK_KINDS
+from mokatebat.reports.rollup import rebuild_days
 from mokatebat.services import demo as services_demo
 
 SEED = 1405
@@ -1074,6 +1075,7 @@ class Command(BaseCommand):
             devices = ensure_demo_authenticators()
             self.stdout.write(api_demo.load_demo())
             load_bookings_and_surveys_demo()
+            rebuild_days(timezone.localdate() - datetime.timedelta(days=400), timezone.localdate())  # statistics
         if created:
             self.stdout.write(
                 self.style.SUCCESS(f"Demo network loaded: {created} letters in {time.monotonic() - started:.1f} s.")

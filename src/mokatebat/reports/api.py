@@ -1,0 +1,36 @@
+"""Open data: the public statistics as JSON under /api/v1/stats/ (aggregates only)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mokatebat.api.views import PublicView
+from mokatebat.organization.models import Organization
+
+from .stats import agency_stats, network_stats
+
+
+@extend_schema(
+    tags=["public"],
+    summary="Public statistics of the whole network and each agency's headline figures",
+    description='Aggregates over the last twelve Jalali months. Any count below 5 is "<5".',
+    responses={200: OpenApiTypes.OBJECT},
+)
+class NetworkStats(PublicView):
+    def get(self, request: Request) -> Response:
+        return Response(network_stats())
+
+
+@extend_schema(
+    tags=["public"],
+    summary="Public statistics of one agency",
+    description='Aggregates over the last twelve Jalali months. Any count below 5 is "<5".',
+    responses={200: OpenApiTypes.OBJECT},
+)
+class AgencyStats(PublicView):
+    def get(self, request: Request, code: str) -> Response:
+        return Response(agency_stats(get_object_or_404(Organization.objects.agencies(), code=code)))
