@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import MobileField, NationalIdField, PersianForm
+from mokatebat.core.forms import MobileField, NationalIdField, PersianDigitsInput, PersianForm
 from mokatebat.core.persian import to_persian_digits
 from mokatebat.correspondence.staff_forms import JalaliDateField
 from mokatebat.organization.models import Organization, Unit
@@ -90,15 +90,6 @@ _NUMBER = {"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}
 
 def _clock_text(value: datetime.time) -> str:
     return to_persian_digits(f"{value:%H:%M}")
-
-
-class PersianDigitsInput(forms.TextInput):
-    """Shows a number, a time or a date with Persian digits, also when the form comes back with an error
-    (the submitted value was made ASCII at the edge)."""
-
-    def format_value(self, value: Any) -> str | None:
-        text = super().format_value(value)
-        return None if text is None else to_persian_digits(text)
 
 
 class ClockField(forms.CharField):

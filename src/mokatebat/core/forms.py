@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import InvalidIdentifier, clean_legal_id, clean_mobile, clean_national_id
-from .persian import normalize_text
+from .persian import normalize_text, to_persian_digits
 from .tracking import clean_tracking_code
 
 
@@ -119,3 +119,12 @@ class TrackingCodeField(forms.CharField):
             return clean_tracking_code(value)
         except InvalidIdentifier as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class PersianDigitsInput(forms.TextInput):
+    """Shows a number, a time or a date with Persian digits, also when the form comes back with an error
+    (the submitted value was made ASCII at the edge)."""
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return None if text is None else to_persian_digits(text)

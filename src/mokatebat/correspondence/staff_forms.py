@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import PersianForm
+from mokatebat.core.forms import PersianDigitsInput, PersianForm
 from mokatebat.core.jalali import parse_jalali_date
 from mokatebat.organization.models import Organization, Unit
 
@@ -22,8 +22,11 @@ class JalaliDateField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("widget", PersianDigitsInput)
         super().__init__(**kwargs)
         self.widget.attrs.update({"placeholder": "۱۴۰۵/۰۹/۰۲", "inputmode": "numeric", "dir": "ltr"})
+        # A Jalali calendar opens under the field (site.js); typing a date still works.
+        self.widget.attrs.update({"data-jdp": "", "data-jdp-only-date": "", "autocomplete": "off"})
 
     def clean(self, value: Any) -> Any:
         value = super().clean(value)

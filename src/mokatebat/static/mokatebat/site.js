@@ -42,3 +42,18 @@ document.addEventListener("DOMContentLoaded", () => {
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", () => { navigator.serviceWorker.register("/sw.js").catch(() => {}); });
 }
+
+// A Jalali date picker on every date field (fields marked data-jdp); typing still works, in Persian or
+// Latin digits, and the server reads both.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.jalaliDatepicker || !document.querySelector("input[data-jdp]")) { return; }
+  window.jalaliDatepicker.startWatch({ persianDigits: true, time: false, autoShow: true, hideAfterChange: true });
+});
+// The picker writes Latin digits into the field; show them as Persian like every other date on screen.
+const toPersianDigits = (text) => text.replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+["change", "input"].forEach((type) => document.addEventListener(type, (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("input[data-jdp]") && /[0-9]/.test(field.value)) {
+    field.value = toPersianDigits(field.value);
+  }
+}));
