@@ -43,11 +43,25 @@ if ("serviceWorker" in navigator) {
   window.addEventListener("load", () => { navigator.serviceWorker.register("/sw.js").catch(() => {}); });
 }
 
-// A Jalali date picker on every date field (fields marked data-jdp); typing still works, in Persian or
-// Latin digits, and the server reads both.
+// A Jalali date picker on every date field (fields marked data-jdp), opened by a calendar button beside
+// the field: typing stays undisturbed (a clerk types faster than they pick), in Persian or Latin digits.
 document.addEventListener("DOMContentLoaded", () => {
-  if (!window.jalaliDatepicker || !document.querySelector("input[data-jdp]")) { return; }
-  window.jalaliDatepicker.startWatch({ persianDigits: true, time: false, autoShow: true, hideAfterChange: true });
+  const fields = document.querySelectorAll("input[data-jdp]");
+  if (!window.jalaliDatepicker || !fields.length) { return; }
+  window.jalaliDatepicker.startWatch({ persianDigits: true, time: false, autoShow: false, hideAfterChange: true });
+  fields.forEach((field) => {
+    const group = document.createElement("div");
+    group.className = "input-group";
+    field.parentNode.insertBefore(group, field);
+    group.appendChild(field);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary";
+    button.textContent = document.documentElement.lang === "fa" ? "تقویم" : "Calendar";
+    button.title = (document.documentElement.lang === "fa" ? "انتخاب از تقویم: " : "Pick from a calendar: ") + (field.labels[0] ? field.labels[0].textContent.trim() : "");
+    button.addEventListener("click", () => { field.focus(); window.jalaliDatepicker.show(field); });
+    group.appendChild(button);
+  });
 });
 // The picker writes Latin digits into the field; show them as Persian like every other date on screen.
 const toPersianDigits = (text) => text.replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
