@@ -231,6 +231,17 @@ class Due:
     state: str
     paused_working_days: int
     extended_days: int
+    acknowledge_late: bool = False  # still not registered (or decided by the PR desk) after its date
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap colour of the state's badge."""
+        return {
+            DueState.ON_TIME: "text-bg-success",
+            DueState.DUE_SOON: "text-bg-warning",
+            DueState.OVERDUE: "text-bg-danger",
+            DueState.PAUSED: "text-bg-secondary",
+        }.get(DueState(self.state), "text-bg-light")
 
     @property
     def label(self) -> str:
@@ -245,9 +256,24 @@ class Due:
         }
 
 
+def due_from_clock(item: Item, today: datetime.date | None = None) -> Due | None:
+    """The item's due state from its clock as loaded with it (``select_related("clock")``); None for
+    an item without one (none after the migration that stamped every item)."""
+    try:
+        clock = item.clock
+    except ItemClock.DoesNotExist:
+        return None
+    return _due(item, clock, today)
+
+
 def due_of(item: Item, today: datetime.date | None = None) -> Due:
-    clock = clock_of(item)
+    return _due(item, clock_of(item), today)
+
+
+def _due(item: Item, clock: ItemClock, today: datetime.date | None) -> Due:
+    today = today or timezone.localdate()
     return Due(
+        acknowledge_late=item.status == Status.SUBMITTED and today > clock.acknowledge_by,
         acknowledge_by=clock.acknowledge_by,
         answer_by=clock.answer_by,
         days_waiting=days_waiting(item, today),

@@ -5,6 +5,7 @@ State changes happen only in ``workflow.py``; this module holds data and single-
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from typing import Any
@@ -116,6 +117,30 @@ class ItemQuerySet(models.QuerySet["Item"]):
 
     def open(self) -> ItemQuerySet:
         return self.exclude(status=Status.CLOSED)
+
+    def waiting_for_secretariat(self) -> ItemQuerySet:
+        """New, registered but not referred, and returned by a unit: the secretariat's to move on."""
+        return self.filter(status__in=[Status.SUBMITTED, Status.REGISTERED])
+
+    def with_due_state(self, state: str, today: datetime.date) -> ItemQuerySet:
+        """Items whose answer clock is in ``state`` (see ``deadlines.DueState``) on ``today``."""
+        done = [Status.ANSWERED, Status.CLOSED]
+        if state == "answered":
+            return self.filter(status__in=done)
+        waiting = self.exclude(status__in=done)
+        if state == "paused":
+            return waiting.filter(clock__paused_since__isnull=False)
+        running = waiting.filter(clock__paused_since__isnull=True)
+        if state == "overdue":
+            return running.filter(clock__answer_by__lt=today)
+        if state == "due_soon":
+            return running.filter(clock__due_soon_on__lte=today, clock__answer_by__gte=today)
+        if state == "on_time":
+            return running.filter(clock__due_soon_on__gt=today)
+        return self
+
+    def overdue(self, today: datetime.date) -> ItemQuerySet:
+        return self.with_due_state("overdue", today)
 
     def of_requester(self, *, national_id: str = "", legal_national_id: str = "", mobile: str = "") -> ItemQuerySet:
         """Items whose requester matches any given identifier: the secretariat's history (سوابق)."""
@@ -551,7 +576,9 @@ class ItemClock(models.Model):
         verbose_name = _("مهلت مکاتبه")
         verbose_name_plural = _("مهلت‌های مکاتبات")
         indexes = [
-            # The worker's sweep and the overdue lists look only at clocks that run.
+            # Inboxes sort and filter by the answer date; the worker's sweep and the overdue lists
+            # look at clocks that run, by date.
+            models.Index(fields=["answer_by", "item"], name="clock_answer_by"),
             models.Index(
                 fields=["answer_by"], condition=models.Q(paused_since__isnull=True), name="clock_running_answer_by"
             ),
