@@ -141,3 +141,46 @@ def test_the_unit_inbox_shows_the_answer_date_and_filters_by_state(
         paused = client.get("/staff/units/", {"due": "paused"}).content.decode()
         assert waiting.subject in paused
         assert late.subject not in paused
+
+
+def track(client: Client, item: Item) -> str:
+    page = client.post(
+        "/track/", {"national_id": item.requester.national_id, "tracking_code": item.tracking_code}, follow=True
+    )
+    return str(page.content.decode())
+
+
+def test_the_citizen_sees_the_received_and_expected_dates_and_a_pause_as_such(
+    received: Callable[..., Item], clerk: User
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    item = item_register(item=received(kind=Kind.COMPLAINT), actor=clerk)
+    page = track(Client(), item)
+    assert "تاریخ دریافت" in page
+    assert "۱۴۰۵/۰۸/۳۰" in page
+    assert "۱۴۰۵/۰۹/۲۱" in page  # expected answer date
+    info_request(item=item, actor=clerk, question="مدرک را بفرستید")
+    page = track(Client(), item)
+    assert "متوقف: در انتظار پاسخ شما" in page
+    assert "مهلت پاسخ متوقف شد: در انتظار پاسخ شما" in page  # on the timeline too
+
+
+def test_the_api_track_answer_carries_the_due_object(received: Callable[..., Item], live_server: Any) -> None:
+    import httpx
+
+    item = received(kind=Kind.COMPLAINT)
+    with time_machine.travel(OVERDUE_DAY, tick=True):
+        answer = httpx.post(
+            f"{live_server.url}/api/v1/track/",
+            json={"national_id": item.requester.national_id, "tracking_code": item.tracking_code},
+            timeout=30,
+        )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["due"] == {
+        "acknowledge_by": "2026-11-23",
+        "answer_by": "2026-12-12",
+        "days_waiting": 23,
+        "state": "overdue",
+    }
