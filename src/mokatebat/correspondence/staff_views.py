@@ -278,7 +278,11 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
         "acting_referrals": acting_referrals,
         "signable_units": {u for u in unit_ids_of(user, managers_only=True)},
         "days_waiting": (timezone.now() - item.submitted_at).days,
+        "due": deadlines.due_of(item),
+        "clock": deadlines.clock_of(item),
     }
+    if _may_extend(user, item) and item.status not in (Status.ANSWERED, Status.CLOSED):
+        context["extend_form"] = forms.get("extend_form") or f.ExtendDeadlineForm()
     if secretariat and item.status != Status.CLOSED:
         agency = item.agency
         context["similar_items"] = _similar_open_items(item, user)
@@ -289,7 +293,8 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
                 initial={**initial, "category": item.category, "kind": item.kind, "priority": item.priority}
                 | {"confidentiality": item.confidentiality},
             ),
-            refer_form=forms.get("refer_form") or f.ReferForm(agency=agency, initial=initial),
+            refer_form=forms.get("refer_form")
+            or f.ReferForm(agency=agency, initial={**initial, "deadline": context["clock"].answer_by}),
             reject_form=forms.get("reject_form") or f.RejectForm(initial=initial),
             forward_form=forms.get("forward_form") or f.ForwardForm(initial=initial),
             close_form=forms.get("close_form") or f.CloseForm(initial=initial),
@@ -515,6 +520,27 @@ def info_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = f.InfoRequestForm(request.POST)
     perform = lambda d: wf.info_request(item=item, actor=user, question=d["question"])  # noqa: E731
     return _step(request, item, form, "info_form", perform, _("پرسش برای متقاضی پیامک شد."))
+
+
+def _may_extend(user: User, item: Item) -> bool:
+    """The manager of the unit responsible for the item (its open referral for action)."""
+    return item.referrals.filter(
+        unit_id__in=unit_ids_of(user, managers_only=True),
+        role=Referral.Role.MAIN,
+        state__in=[Referral.State.OPEN, Referral.State.ACCEPTED],
+    ).exists()
+
+
+@staff_required
+@require_POST
+def deadline_extend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    item = get_item_for_user(user, public_id)
+    if not _may_extend(user, item):
+        raise PermissionDenied
+    form = f.ExtendDeadlineForm(request.POST)
+    perform = lambda d: wf.item_extend_deadline(item=item, actor=user, days=d["days"], reason=d["reason"])  # noqa: E731
+    return _step(request, item, form, "extend_form", perform, _("مهلت تمدید شد و تاریخ تازه برای متقاضی پیامک شد."))
 
 
 @staff_required

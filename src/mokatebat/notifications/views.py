@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mokatebat.correspondence.auth import items_visible_to
+from mokatebat.correspondence.escalation import deadline_summary
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Membership, User
 from mokatebat.publicrelations.auth import identity_hidden_items
@@ -30,7 +31,8 @@ REPORT_STATUSES = ("delivered", "failed")  # a tuple: `in` must not hash whateve
 def staff_home(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # staff_required
     memberships = Membership.objects.active().filter(user=request.user).select_related("organization")
-    return render(request, "staff/home.html", {"memberships": memberships})
+    context = {"memberships": memberships, **deadline_summary(request.user)}
+    return render(request, "staff/home.html", context)
 
 
 @staff_required
