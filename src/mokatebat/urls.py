@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from mokatebat.core import views as core_views
-from mokatebat.correspondence import documents
+from mokatebat.correspondence import deadline_views, documents
 from mokatebat.correspondence import staff_views as staff
 from mokatebat.correspondence import views as letters
 from mokatebat.notifications import views as sms
@@ -38,6 +38,9 @@ urlpatterns = [
     path("staff/sms/", sms.outbox, name="sms-outbox"),
     path("staff/inbox/", staff.secretariat_inbox, name="secretariat-inbox"),
     path("staff/units/", staff.unit_inbox, name="unit-inbox"),
+    path("staff/overdue/", deadline_views.overdue_list, name="staff-overdue"),
+    path("staff/notices/", deadline_views.notices, name="staff-notices"),
+    path("staff/notices/read/", deadline_views.notices_read, name="staff-notices-read"),
     path("staff/received/new/", staff.received_letter_new, name="received-letter-new"),
     path("staff/categories/", staff.categories, name="staff-categories"),
     path("staff/items/<uuid:public_id>/", staff.item_detail, name="staff-item"),
@@ -60,6 +63,7 @@ urlpatterns = [
     path("staff/items/<uuid:public_id>/close/", staff.item_close, name="staff-item-close"),
     path("staff/items/<uuid:public_id>/actions/", staff.action_add, name="staff-item-action"),
     path("staff/items/<uuid:public_id>/info-request/", staff.info_request, name="staff-item-info-request"),
+    path("staff/items/<uuid:public_id>/extend/", staff.deadline_extend, name="staff-item-extend"),
     path("staff/items/<uuid:public_id>/drafts/", staff.draft_save, name="staff-draft-save"),
     path("staff/items/<uuid:public_id>/drafts/<uuid:draft_id>/sign/", staff.draft_sign, name="staff-draft-sign"),
     path(

@@ -39,9 +39,10 @@ from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip
 from mokatebat.core.persian import normalize_text
+from mokatebat.correspondence import deadlines
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
-from mokatebat.correspondence.models import Confidentiality, Item, ItemEvent, Referral, Status
+from mokatebat.correspondence.models import Confidentiality, Item, ItemEvent, Status
 from mokatebat.correspondence.timeline import describe
 from mokatebat.services.models import FieldType
 
@@ -231,12 +232,11 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 def _expected(item: Item) -> str | None:
-    referral = next((r for r in item.referrals.all() if r.is_active and r.role == Referral.Role.MAIN), None)
-    if referral is None or referral.deadline is None:
+    """The item's expected answer date (its answer clock, as on the tracking page), end of that day."""
+    due = deadlines.due_from_clock(item)
+    if due is None or due.state == "answered":
         return None
-    end_of_day = datetime.datetime.combine(
-        referral.deadline, datetime.time(23, 59), tzinfo=timezone.get_default_timezone()
-    )
+    end_of_day = datetime.datetime.combine(due.answer_by, datetime.time(23, 59), tzinfo=timezone.get_default_timezone())
     return end_of_day.isoformat()
 
 
@@ -268,7 +268,7 @@ def _render_requests(rows: Any, fmt: str) -> HttpResponse:
 def _rows() -> QuerySet[Open311Request]:
     events = Prefetch("item__events", queryset=ItemEvent.objects.order_by("occurred_at", "id"))
     return (
-        Open311Request.objects.select_related("item__agency")
+        Open311Request.objects.select_related("item__agency", "item__clock")
         .prefetch_related("item__referrals", events)
         .exclude(item__confidentiality=Confidentiality.CONFIDENTIAL)
     )

@@ -12,9 +12,11 @@ from typing import Any
 from django import forms
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mokatebat.citizens.models import Requester
+from mokatebat.correspondence.deadlines import Due, DueState, due_of
 from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
 from mokatebat.correspondence.models import (
     Attachment,
@@ -230,6 +232,17 @@ class PublicResponseSerializer(serializers.ModelSerializer[Response]):
         fields = ["outgoing_number", "issued_at", "unit_name", "verification_code"]
 
 
+class DueSerializer(serializers.Serializer[Due]):
+    """The item's deadline as the tracking page shows it; dates are Gregorian ISO (Tehran days)."""
+
+    acknowledge_by = serializers.DateField(help_text="Registered (or decided by the PR desk) by this day.")
+    answer_by = serializers.DateField(
+        help_text="Expected answer date: moved on by pauses (waiting for the citizen) and extensions."
+    )
+    days_waiting = serializers.IntegerField(help_text="Calendar days since the item was received.")
+    state = serializers.ChoiceField(choices=DueState.choices)
+
+
 class TrackResultSerializer(serializers.Serializer[Item]):
     """Only what the web tracking page shows: no internal notes, no staff names."""
 
@@ -242,6 +255,11 @@ class TrackResultSerializer(serializers.Serializer[Item]):
     submitted_at = serializers.DateTimeField()
     timeline = TimelineEntrySerializer(many=True)
     responses = PublicResponseSerializer(many=True)
+    due = serializers.SerializerMethodField()
+
+    @extend_schema_field(DueSerializer)
+    def get_due(self, item: Item) -> dict[str, object]:
+        return due_of(item).as_api()
 
 
 # --- Client systems ------------------------------------------------------------------------------------

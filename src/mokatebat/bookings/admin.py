@@ -110,8 +110,8 @@ class HolidayAdminForm(ModelForm):
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
     form = HolidayAdminForm
-    list_display = ["date", "name", "agency"]
-    list_filter = ["agency"]
+    list_display = ["date", "name", "agency", "is_estimated"]
+    list_filter = ["agency", "is_estimated"]
     actions = None  # a bulk delete would skip the rule that past holidays stay
 
     def has_change_permission(self, request: HttpRequest, obj: Holiday | None = None) -> bool:

@@ -10,50 +10,20 @@ from __future__ import annotations
 import datetime
 import random
 
-import jdatetime
 from django.utils import timezone
 
 from mokatebat.core.identifiers import generate_national_id
+from mokatebat.core.national_holidays import seed_national_holidays
 from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Organization
 from mokatebat.surveys import workflow as sw
 from mokatebat.surveys.models import Survey
 
 from . import workflow as bw
-from .models import Calendar, Holiday, OpeningHours, Weekday
+from .models import Calendar, OpeningHours, Weekday
 from .slots import free_slots
 
 SEED = 1405
-
-# Official holidays of 1405 (Jalali month, day, name). The lunar ones follow the moon and are
-# estimated here to the day; the agency admin corrects them from the official calendar.
-HOLIDAYS_1405 = [
-    (1, 1, "عید نوروز"),
-    (1, 2, "عید نوروز"),
-    (1, 3, "عید نوروز"),
-    (1, 4, "عید نوروز"),
-    (1, 12, "روز جمهوری اسلامی"),
-    (1, 13, "روز طبیعت"),
-    (3, 6, "عید سعید قربان"),
-    (3, 14, "رحلت امام خمینی (ره) و عید غدیر"),
-    (3, 15, "قیام ۱۵ خرداد"),
-    (4, 3, "تاسوعای حسینی"),
-    (4, 4, "عاشورای حسینی"),
-    (5, 12, "اربعین حسینی"),
-    (5, 20, "رحلت رسول اکرم (ص) و شهادت امام حسن مجتبی (ع)"),
-    (5, 22, "شهادت امام رضا (ع)"),
-    (5, 30, "شهادت امام حسن عسکری (ع)"),
-    (6, 8, "میلاد رسول اکرم (ص) و امام جعفر صادق (ع)"),
-    (8, 22, "شهادت حضرت فاطمه زهرا (س)"),
-    (10, 2, "ولادت امام علی (ع)"),
-    (10, 16, "مبعث رسول اکرم (ص)"),
-    (11, 4, "ولادت حضرت قائم (عج)"),
-    (11, 22, "پیروزی انقلاب اسلامی"),
-    (12, 10, "شهادت امام علی (ع)"),
-    (12, 18, "عید سعید فطر"),
-    (12, 19, "تعطیل به مناسبت عید سعید فطر"),
-    (12, 29, "روز ملی شدن صنعت نفت"),
-]
 
 # (agency code, name, place, slot minutes, capacity, {weekday: [(open, close), …]})
 WORKDAYS = [Weekday.SATURDAY, Weekday.SUNDAY, Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY]
@@ -93,9 +63,9 @@ def _time(text: str) -> datetime.time:
 
 
 def load_holidays() -> None:
-    for month, day, name in HOLIDAYS_1405:
-        date = jdatetime.date(1405, month, day).togregorian()
-        Holiday.objects.get_or_create(agency=None, date=date, defaults={"name": name})
+    """The network's official holidays of this Jalali year and the next two, from the maintained
+    ``holidays`` package (the agencies' working calendar, core)."""
+    seed_national_holidays([SEED, SEED + 1, SEED + 2])
 
 
 def load_calendars() -> list[Calendar]:

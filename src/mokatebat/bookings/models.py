@@ -1,4 +1,5 @@
-"""Appointment booking (نوبت‌دهی, R13): calendars with weekly opening hours, official holidays,
+"""Appointment booking (نوبت‌دهی, R13): calendars with weekly opening hours, closed on the agency's
+holidays (``core.Holiday``, the one working calendar deadlines count with too),
 per-slot counters that PostgreSQL keeps within capacity, and the citizens' bookings.
 
 State changes happen only in ``workflow.py``; the slot arithmetic lives in ``slots.py``.
@@ -17,6 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mokatebat.core.jalali import TEHRAN
+
+# The agency's closed days live in its working calendar (core); named here too for the bookings code.
+from mokatebat.core.models import Holiday as Holiday
+from mokatebat.core.models import HolidayQuerySet as HolidayQuerySet
 from mokatebat.organization.models import Organization, Unit
 
 # No 0/O, 1/I/L: a code read aloud on the phone or copied from an SMS is typed right.
@@ -99,48 +104,6 @@ class OpeningHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
-
-
-class HolidayQuerySet(models.QuerySet["Holiday"]):
-    def for_agency(self, agency: Organization) -> HolidayQuerySet:
-        """The days this agency's calendars are closed: the network's official holidays and its own."""
-        return self.filter(Q(agency__isnull=True) | Q(agency=agency))
-
-    def from_day(self, day: datetime.date) -> HolidayQuerySet:
-        return self.filter(date__gte=day)
-
-
-class Holiday(models.Model):
-    """An official holiday (closed). No agency: the whole network; an agency: only its calendars."""
-
-    date = models.DateField(_("تاریخ"))
-    name = models.CharField(_("مناسبت"), max_length=200)
-    agency = models.ForeignKey(
-        Organization,
-        verbose_name=_("دستگاه"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="holidays",
-        help_text=_("خالی یعنی تعطیل رسمی همه دستگاه‌ها"),
-    )
-
-    objects = HolidayQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("تعطیل رسمی")
-        verbose_name_plural = _("تعطیلات رسمی")
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "date"], name="holiday_one_per_day", nulls_distinct=False)
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"
-
-    @property
-    def is_network_wide(self) -> bool:
-        return self.agency_id is None
 
 
 class Slot(models.Model):

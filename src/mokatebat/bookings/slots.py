@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from mokatebat.core.jalali import TEHRAN
+from mokatebat.core.workdays import count_working_days
 from mokatebat.organization.models import Organization
 
 from .models import Booking, Calendar, Holiday, OpeningHours, Slot
@@ -23,11 +24,6 @@ from .models import Booking, Calendar, Holiday, OpeningHours, Slot
 # The circular's rule (seed 002): a visit must be bookable within 3 working days.
 CIRCULAR_WORKING_DAYS = 3
 LOOK_AHEAD_DAYS = 60
-
-
-def weekend_days() -> frozenset[int]:
-    """Python weekday numbers that are never working days (Friday by default; add 3 for Thursday)."""
-    return frozenset(getattr(settings, "BOOKINGS_WEEKEND_DAYS", (4,)))
 
 
 def min_lead() -> datetime.timedelta:
@@ -54,21 +50,14 @@ def parse_slot_key(value: str) -> datetime.datetime | None:
 
 
 def holidays_between(agency: Organization, first: datetime.date, last: datetime.date) -> set[datetime.date]:
-    rows = Holiday.objects.for_agency(agency).filter(date__gte=first, date__lte=last)
+    rows = Holiday.objects.for_agency(agency).between(first, last)
     return set(rows.values_list("date", flat=True))
 
 
-def is_working_day(day: datetime.date, holidays: Iterable[datetime.date]) -> bool:
-    return day.weekday() not in weekend_days() and day not in set(holidays)
-
-
 def working_days_after(start: datetime.date, end: datetime.date, agency: Organization) -> int:
-    """How many working days from ``start`` (excluded) up to ``end`` (included): tomorrow is 1 if it is one."""
-    if end <= start:
-        return 0
-    holidays = holidays_between(agency, start, end)
-    days = (start + datetime.timedelta(days=offset) for offset in range(1, (end - start).days + 1))
-    return sum(1 for day in days if is_working_day(day, holidays))
+    """How many working days from ``start`` (excluded) up to ``end`` (included): tomorrow is 1 if it is one.
+    Counted with the agency's working calendar (``core.workdays``), as deadlines are."""
+    return count_working_days(agency, start, end)
 
 
 def _hours_by_weekday(calendar: Calendar) -> dict[int, list[OpeningHours]]:

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from mokatebat.core.admin_mixins import RecordAdminMixin
 
-from .models import Attachment, Item, ItemEvent, Referral, Response, SubjectCategory
+from .models import Attachment, DeadlinePolicy, Item, ItemEvent, Referral, Response, SubjectCategory
 
 
 class EventInline(RecordAdminMixin, admin.TabularInline):
@@ -51,3 +51,12 @@ class SubjectCategoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # deactivate instead: classified items keep their category
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    """An agency's deadline rules. A change applies to items received from then on: existing items
+    keep the dates stamped on them at receipt."""
+
+    list_display = ["agency", "kind", "acknowledge_days", "answer_days", "max_extension_days", "pause_for_inquiries"]
+    list_filter = ["agency", "kind"]

@@ -112,6 +112,14 @@ def get_referral_for_user(user: User, public_id: uuid.UUID) -> Referral:
     return referral
 
 
+# Who sees the agency's overdue list (by unit, with the responsible person): the people who steer.
+OVERDUE_LIST_ROLES = {Role.UNIT_MANAGER, Role.HEAD, Role.DEPUTY, Role.AUDITOR}
+
+
+def overdue_list_agency_ids(user: User) -> set[int]:
+    return {m.organization_id for m in _memberships(user) if m.role in OVERDUE_LIST_ROLES}
+
+
 def can_sign_for(user: User, unit: Unit) -> bool:
     return unit.pk in unit_ids_of(user, managers_only=True)
 

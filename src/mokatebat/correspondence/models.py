@@ -5,6 +5,7 @@ State changes happen only in ``workflow.py``; this module holds data and single-
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from typing import Any
@@ -116,6 +117,30 @@ class ItemQuerySet(models.QuerySet["Item"]):
 
     def open(self) -> ItemQuerySet:
         return self.exclude(status=Status.CLOSED)
+
+    def waiting_for_secretariat(self) -> ItemQuerySet:
+        """New, registered but not referred, and returned by a unit: the secretariat's to move on."""
+        return self.filter(status__in=[Status.SUBMITTED, Status.REGISTERED])
+
+    def with_due_state(self, state: str, today: datetime.date) -> ItemQuerySet:
+        """Items whose answer clock is in ``state`` (see ``deadlines.DueState``) on ``today``."""
+        done = [Status.ANSWERED, Status.CLOSED]
+        if state == "answered":
+            return self.filter(status__in=done)
+        waiting = self.exclude(status__in=done)
+        if state == "paused":
+            return waiting.filter(clock__paused_since__isnull=False)
+        running = waiting.filter(clock__paused_since__isnull=True)
+        if state == "overdue":
+            return running.filter(clock__answer_by__lt=today)
+        if state == "due_soon":
+            return running.filter(clock__due_soon_on__lte=today, clock__answer_by__gte=today)
+        if state == "on_time":
+            return running.filter(clock__due_soon_on__gt=today)
+        return self
+
+    def overdue(self, today: datetime.date) -> ItemQuerySet:
+        return self.with_due_state("overdue", today)
 
     def of_requester(self, *, national_id: str = "", legal_national_id: str = "", mobile: str = "") -> ItemQuerySet:
         """Items whose requester matches any given identifier: the secretariat's history (سوابق)."""
@@ -235,6 +260,11 @@ class EventKind(models.TextChoices):
     MEETING_CANCELLED = "meeting_cancelled", _("ملاقات لغو شد")
     MEETING_REJECTED = "meeting_rejected", _("درخواست ملاقات رد شد")
     MEETING_HELD = "meeting_held", _("ملاقات برگزار شد")
+    # Deadlines (``deadlines.py``)
+    DEADLINE_EXTENDED = "deadline_extended", _("مهلت پاسخ تمدید شد")
+    CLOCK_PAUSED = "clock_paused", _("مهلت پاسخ متوقف شد")
+    CLOCK_RESUMED = "clock_resumed", _("مهلت پاسخ ادامه یافت")
+    DEADLINE_RESTAMPED = "deadline_restamped", _("مهلت پاسخ با موضوع تازه تعیین شد")
 
 
 class ItemEvent(models.Model):
@@ -463,3 +493,152 @@ class Forwarding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.from_agency_id} → {self.to_agency_id}"
+
+
+# --- Deadlines: policies, each item's clocks, and the notices they raise (``deadlines.py``) ----------
+
+
+class DeadlinePolicy(models.Model):
+    """How long an agency gives itself, for one kind of item or (kind blank) for everything else.
+
+    The most specific rule wins: a service card's declared duration, then the subject category's
+    ``response_days``, then the policy of the item's kind, then the agency's default policy, then the
+    national practice in ``deadlines.DEFAULTS``. Changing a policy never moves an existing item's
+    dates: they were stamped on its clock when it was received.
+    """
+
+    agency = models.ForeignKey(
+        Organization, verbose_name=_("دستگاه"), on_delete=models.PROTECT, related_name="deadline_policies"
+    )
+    kind = models.CharField(
+        _("نوع"), max_length=20, choices=Kind.choices, blank=True, help_text=_("خالی: پیش‌فرض همه انواع")
+    )
+    acknowledge_days = models.PositiveSmallIntegerField(_("مهلت ثبت یا تصمیم (روز کاری)"), default=2)
+    answer_days = models.PositiveSmallIntegerField(_("مهلت پاسخ (روز کاری)"))
+    due_soon_days = models.PositiveSmallIntegerField(_("هشدار نزدیک شدن مهلت (روز کاری مانده)"), default=3)
+    max_extension_days = models.PositiveSmallIntegerField(_("حداکثر تمدید (روز کاری)"), default=15)
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("ارجاع به معاون یا رئیس پس از تأخیر (روز کاری)"), default=5
+    )
+    pause_for_inquiries = models.BooleanField(_("توقف مهلت در انتظار پاسخ استعلام از دستگاه دیگر"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("سیاست مهلت پاسخ")
+        verbose_name_plural = _("سیاست‌های مهلت پاسخ")
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="deadline_policy_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.get_kind_display() or _('پیش‌فرض')}"
+
+
+class ClockSource(models.TextChoices):
+    SERVICE_CARD = "service_card", _("شناسنامه خدمت")
+    CATEGORY = "category", _("موضوع")
+    KIND = "kind", _("نوع مکاتبه")
+    AGENCY = "agency", _("پیش‌فرض دستگاه")
+    NATIONAL = "national", _("رویه کشوری")
+
+
+class ItemClockQuerySet(models.QuerySet["ItemClock"]):
+    def running(self) -> ItemClockQuerySet:
+        """Clocks of items still waiting for their answer, not paused."""
+        return self.filter(paused_since__isnull=True).exclude(item__status__in=[Status.ANSWERED, Status.CLOSED])
+
+
+class ItemClock(models.Model):
+    """An item's two clocks, stamped at receipt: acknowledge (registered or decided by the PR desk)
+    and answer (the final response), in working days of the agency's calendar. The answer clock
+    pauses while the item waits for the citizen (and, if the policy says so, for another agency);
+    ``answer_by`` is always the current expected date: pauses and extensions move it forward."""
+
+    item = models.OneToOneField(Item, primary_key=True, on_delete=models.PROTECT, related_name="clock")
+    source = models.CharField(_("مبنای مهلت"), max_length=20, choices=ClockSource.choices)
+    acknowledge_days = models.PositiveSmallIntegerField()
+    answer_days = models.PositiveSmallIntegerField()
+    due_soon_days = models.PositiveSmallIntegerField()
+    max_extension_days = models.PositiveSmallIntegerField()
+    escalate_after_days = models.PositiveSmallIntegerField()
+    pause_for_inquiries = models.BooleanField(default=False)
+    received_on = models.DateField(_("تاریخ دریافت"))
+    acknowledge_by = models.DateField(_("مهلت ثبت"))
+    answer_by = models.DateField(_("مهلت پاسخ"))
+    due_soon_on = models.DateField()
+    escalate_on = models.DateField()
+    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(default=0)
+    extended_days = models.PositiveSmallIntegerField(default=0)
+    stamped_at = models.DateTimeField(default=timezone.now)
+
+    objects = ItemClockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("مهلت مکاتبه")
+        verbose_name_plural = _("مهلت‌های مکاتبات")
+        indexes = [
+            # Inboxes sort and filter by the answer date; the worker's sweep and the overdue lists
+            # look at clocks that run, by date.
+            models.Index(fields=["answer_by", "item"], name="clock_answer_by"),
+            models.Index(
+                fields=["answer_by"], condition=models.Q(paused_since__isnull=True), name="clock_running_answer_by"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.answer_by}"
+
+
+class DeadlineNotice(models.Model):
+    """One notice per item, threshold and expected date: the unique constraint is what keeps two
+    workers from raising it twice. A new date (an extension) may raise the threshold again."""
+
+    class Threshold(models.TextChoices):
+        DUE_SOON = "due_soon", _("نزدیک به پایان مهلت")
+        OVERDUE = "overdue", _("گذشته از مهلت")
+        ESCALATED = "escalated", _("تأخیر طولانی؛ ارجاع به مقام بالاتر")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="deadline_notices")
+    threshold = models.CharField(max_length=10, choices=Threshold.choices)
+    answer_by = models.DateField()
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("اعلان مهلت")
+        verbose_name_plural = _("اعلان‌های مهلت")
+        constraints = [models.UniqueConstraint(fields=["item", "threshold", "answer_by"], name="deadline_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.threshold} {self.answer_by}"
+
+
+class NoticeRecipient(models.Model):
+    """Who a notice is for: in the staff home's count until read, and in one daily e-mail digest."""
+
+    notice = models.ForeignKey(DeadlineNotice, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deadline_notices")
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_recipient_once")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_recipient_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} → {self.user_id}"
+
+
+class DeadlineDigest(models.Model):
+    """One daily e-mail per member of staff and Tehran day, however many workers run."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    notices = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="deadline_digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"

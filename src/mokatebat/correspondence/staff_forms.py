@@ -38,9 +38,30 @@ class JalaliDateField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
+WAITING_FOR_SECRETARIAT = "waiting"
+DUE_STATES = [
+    ("on_time", _("در مهلت")),
+    ("due_soon", _("نزدیک به پایان مهلت")),
+    ("overdue", _("گذشته از مهلت")),
+    ("paused", _("متوقف: در انتظار پاسخ متقاضی")),
+    ("answered", _("پاسخ داده شده")),
+]
+SORTS = [("recent", _("تازه‌ترین")), ("due", _("نزدیک‌ترین مهلت پاسخ"))]
+
+
 class InboxFilterForm(PersianForm):
     q = forms.CharField(label=_("جست‌وجو"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("وضعیت"), required=False, choices=[("", _("همه")), *Status.choices])
+    status = forms.ChoiceField(
+        label=_("وضعیت"),
+        required=False,
+        choices=[
+            (WAITING_FOR_SECRETARIAT, _("در انتظار دبیرخانه: تازه، ثبت‌شده و ارجاع‌نشده، برگشتی")),
+            ("", _("همه")),
+            *Status.choices,
+        ],
+    )
+    due = forms.ChoiceField(label=_("مهلت پاسخ"), required=False, choices=[("", _("همه")), *DUE_STATES])
+    sort = forms.ChoiceField(label=_("ترتیب"), required=False, choices=SORTS)
     channel = forms.ChoiceField(label=_("روش دریافت"), required=False, choices=[("", _("همه")), *Channel.choices])
     kind = forms.ChoiceField(label=_("نوع"), required=False, choices=[("", _("همه")), *Kind.choices])
     unit = forms.ModelChoiceField(
@@ -218,3 +239,13 @@ class CategoryForm(forms.ModelForm):
             field.widget.attrs.setdefault(
                 "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+
+class UnitInboxFilterForm(PersianForm):
+    due = forms.ChoiceField(label=_("مهلت پاسخ"), required=False, choices=[("", _("همه")), *DUE_STATES])
+    sort = forms.ChoiceField(label=_("ترتیب"), required=False, choices=[("due", _("نزدیک‌ترین مهلت")), *SORTS[:1]])
+
+
+class ExtendDeadlineForm(PersianForm):
+    days = forms.IntegerField(label=_("تمدید (روز کاری)"), min_value=1, max_value=60)
+    reason = forms.CharField(label=_("دلیل تمدید (به متقاضی هم گفته می‌شود)"), widget=forms.Textarea(attrs={"rows": 2}))

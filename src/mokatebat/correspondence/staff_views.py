@@ -36,6 +36,7 @@ from mokatebat.publicrelations.auth import (
     without_hidden_identity,
 )
 
+from . import deadlines
 from . import staff_forms as f
 from . import workflow as wf
 from .auth import (
@@ -85,11 +86,17 @@ def search_items(items: ItemQuerySet, query: str) -> ItemQuerySet:
     return items
 
 
-def _filtered_inbox(form: f.InboxFilterForm, items: ItemQuerySet) -> ItemQuerySet:
+def _filtered_inbox(form: f.InboxFilterForm, items: ItemQuerySet, today: datetime.date) -> ItemQuerySet:
     data = form.cleaned_data
-    for field in ("status", "channel", "kind"):
+    if data.get("status") == f.WAITING_FOR_SECRETARIAT:
+        items = items.waiting_for_secretariat()
+    elif data.get("status"):
+        items = items.filter(status=data["status"])
+    for field in ("channel", "kind"):
         if data.get(field):
             items = items.filter(**{field: data[field]})
+    if data.get("due"):
+        items = items.with_due_state(data["due"], today)
     if data.get("unit"):
         items = items.filter(Q(addressed_unit=data["unit"]) | Q(referrals__unit=data["unit"])).distinct()
     if data.get("date_from"):
@@ -113,6 +120,29 @@ def _page_after(items: ItemQuerySet, cursor: str) -> ItemQuerySet:
         return items
 
 
+def _page_after_due(items: ItemQuerySet, cursor: str) -> ItemQuerySet:
+    """Keyset pagination on (answer date, id), soonest first, served by the clock's index."""
+    try:
+        day, _sep, pk = cursor.partition("_")
+        answer_by = datetime.date.fromisoformat(day)
+        after = Q(clock__answer_by__gt=answer_by) | Q(clock__answer_by=answer_by, pk__gt=int(pk))
+        return items.filter(after, clock__answer_by__gte=answer_by)
+    except ValueError:
+        return items
+
+
+def _inbox_page(items: ItemQuerySet, *, by_due: bool, cursor: str) -> tuple[list[Item], str]:
+    """One page of the inbox and the cursor of the next, by date received or by answer date."""
+    items = items.select_related("agency", "requester", "addressed_unit", "clock")
+    if by_due:
+        rows = list(_page_after_due(items.order_by("clock__answer_by", "pk"), cursor)[: PAGE_SIZE + 1])
+        last = rows[PAGE_SIZE - 1] if len(rows) > PAGE_SIZE else None
+        return rows[:PAGE_SIZE], f"{last.clock.answer_by.isoformat()}_{last.pk}" if last else ""
+    rows = list(_page_after(items.order_by("-submitted_at", "-pk"), cursor)[: PAGE_SIZE + 1])
+    last = rows[PAGE_SIZE - 1] if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], f"{last.submitted_at.isoformat()}_{last.pk}" if last else ""
+
+
 @staff_required
 @require_GET
 def secretariat_inbox(request: HttpRequest) -> HttpResponse:
@@ -120,23 +150,25 @@ def secretariat_inbox(request: HttpRequest) -> HttpResponse:
     agency_ids = secretariat_agency_ids(user)
     if not agency_ids:
         raise PermissionDenied
-    form = f.InboxFilterForm(request.GET or None, agency_ids=agency_ids)
+    data = request.GET.copy()
+    if "status" not in data:  # the page opens on what waits for the secretariat, and says so
+        data["status"] = f.WAITING_FOR_SECRETARIAT
+    form = f.InboxFilterForm(data, agency_ids=agency_ids)
     items = without_hidden_identity(user, secretariat_items(user))  # the PR desk's items are not the inbox's
-    if form.is_bound and form.is_valid():
-        items = _filtered_inbox(form, items)
-    elif not form.is_bound:
-        items = items.filter(status=Status.SUBMITTED)
-    ordered = items.select_related("agency", "requester", "addressed_unit").order_by("-submitted_at", "-pk")
-    rows = list(_page_after(ordered, request.GET.get("after", ""))[: PAGE_SIZE + 1])
-    next_cursor = (
-        f"{rows[PAGE_SIZE - 1].submitted_at.isoformat()}_{rows[PAGE_SIZE - 1].pk}" if len(rows) > PAGE_SIZE else ""
-    )
-    query = request.GET.copy()
-    query.pop("after", None)
+    today = timezone.localdate()
+    items = _filtered_inbox(form, items, today) if form.is_valid() else items.none()
+    by_due = form.is_valid() and form.cleaned_data.get("sort") == "due"
+    rows, next_cursor = _inbox_page(items, by_due=by_due, cursor=request.GET.get("after", ""))
+    data.pop("after", None)
     return render(
         request,
         "correspondence/staff/inbox.html",
-        {"form": form, "items": rows[:PAGE_SIZE], "next_cursor": next_cursor, "query": query.urlencode()},
+        {
+            "form": form,
+            "items": [(item, deadlines.due_from_clock(item, today)) for item in rows],
+            "next_cursor": next_cursor,
+            "query": data.urlencode(),
+        },
     )
 
 
@@ -147,15 +179,29 @@ def unit_inbox(request: HttpRequest) -> HttpResponse:
     if not unit_ids_of(user):
         raise PermissionDenied
     show_closed = request.GET.get("show") == "closed"
-    referrals = referrals_for_user(user).select_related("item", "unit", "item__agency", "item__redacted_copy")
+    form = f.UnitInboxFilterForm(request.GET or None)
+    referrals = referrals_for_user(user).select_related(
+        "item", "unit", "item__agency", "item__redacted_copy", "item__clock"
+    )
     states = [Referral.State.DONE, Referral.State.RETURNED, Referral.State.RE_REFERRED, Referral.State.WITHDRAWN]
     referrals = referrals.filter(state__in=states) if show_closed else referrals.exclude(state__in=states)
     today = timezone.localdate()
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if filters.get("due"):
+        referrals = referrals.filter(item__in=Item.objects.with_due_state(filters["due"], today))
+    order = ["-created_at"] if filters.get("sort") == "recent" else ["item__clock__answer_by", "deadline", "created_at"]
     rows = [
-        {"referral": r, "overdue": bool(r.deadline and r.deadline < today), "due_soon": _due_soon(r, today)}
-        for r in referrals.order_by("deadline", "created_at")[:200]
+        {
+            "referral": r,
+            "due": deadlines.due_from_clock(r.item, today),
+            "overdue": bool(r.deadline and r.deadline < today),
+            "due_soon": _due_soon(r, today),
+        }
+        for r in referrals.order_by(*order)[:200]
     ]
-    return render(request, "correspondence/staff/unit_inbox.html", {"rows": rows, "show_closed": show_closed})
+    return render(
+        request, "correspondence/staff/unit_inbox.html", {"rows": rows, "show_closed": show_closed, "form": form}
+    )
 
 
 def _due_soon(referral: Referral, today: datetime.date) -> bool:
@@ -232,7 +278,11 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
         "acting_referrals": acting_referrals,
         "signable_units": {u for u in unit_ids_of(user, managers_only=True)},
         "days_waiting": (timezone.now() - item.submitted_at).days,
+        "due": deadlines.due_of(item),
+        "clock": deadlines.clock_of(item),
     }
+    if _may_extend(user, item) and item.status not in (Status.ANSWERED, Status.CLOSED):
+        context["extend_form"] = forms.get("extend_form") or f.ExtendDeadlineForm()
     if secretariat and item.status != Status.CLOSED:
         agency = item.agency
         context["similar_items"] = _similar_open_items(item, user)
@@ -243,7 +293,8 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
                 initial={**initial, "category": item.category, "kind": item.kind, "priority": item.priority}
                 | {"confidentiality": item.confidentiality},
             ),
-            refer_form=forms.get("refer_form") or f.ReferForm(agency=agency, initial=initial),
+            refer_form=forms.get("refer_form")
+            or f.ReferForm(agency=agency, initial={**initial, "deadline": context["clock"].answer_by}),
             reject_form=forms.get("reject_form") or f.RejectForm(initial=initial),
             forward_form=forms.get("forward_form") or f.ForwardForm(initial=initial),
             close_form=forms.get("close_form") or f.CloseForm(initial=initial),
@@ -469,6 +520,27 @@ def info_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = f.InfoRequestForm(request.POST)
     perform = lambda d: wf.info_request(item=item, actor=user, question=d["question"])  # noqa: E731
     return _step(request, item, form, "info_form", perform, _("پرسش برای متقاضی پیامک شد."))
+
+
+def _may_extend(user: User, item: Item) -> bool:
+    """The manager of the unit responsible for the item (its open referral for action)."""
+    return item.referrals.filter(
+        unit_id__in=unit_ids_of(user, managers_only=True),
+        role=Referral.Role.MAIN,
+        state__in=[Referral.State.OPEN, Referral.State.ACCEPTED],
+    ).exists()
+
+
+@staff_required
+@require_POST
+def deadline_extend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    item = get_item_for_user(user, public_id)
+    if not _may_extend(user, item):
+        raise PermissionDenied
+    form = f.ExtendDeadlineForm(request.POST)
+    perform = lambda d: wf.item_extend_deadline(item=item, actor=user, days=d["days"], reason=d["reason"])  # noqa: E731
+    return _step(request, item, form, "extend_form", perform, _("مهلت تمدید شد و تاریخ تازه برای متقاضی پیامک شد."))
 
 
 @staff_required

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
+
+from mokatebat.core.jalali import format_jalali_date
 
 from .models import Channel, EventKind, Item, ItemEvent, Resolution
 
@@ -17,7 +19,27 @@ class TimelineEntry:
     detail: str
 
 
+def _deadline_step(event: ItemEvent) -> tuple[str, str]:
+    """The answer clock's public steps: an extension with its reason, a pause and its end."""
+    data = event.data
+    if event.kind == EventKind.DEADLINE_EXTENDED:
+        detail = _("تاریخ تازه پاسخ: %(date)s — دلیل: %(reason)s") % {
+            "date": _jalali(data.get("after", "")),
+            "reason": event.note,
+        }
+        return _("مهلت پاسخ تمدید شد"), detail
+    if event.kind == EventKind.CLOCK_PAUSED:
+        return _("مهلت پاسخ متوقف شد: در انتظار پاسخ شما"), _("تا پاسخ شما، روزها از مهلت دستگاه کم نمی‌شود.")
+    return _("مهلت پاسخ ادامه یافت"), _("تاریخ تازه پاسخ: %(date)s") % {"date": _jalali(data.get("answer_by", ""))}
+
+
+DEADLINE_STEPS = {EventKind.DEADLINE_EXTENDED, EventKind.CLOCK_PAUSED, EventKind.CLOCK_RESUMED}
+
+
 def describe(event: ItemEvent) -> TimelineEntry:
+    if event.kind in DEADLINE_STEPS:
+        title, detail = _deadline_step(event)
+        return TimelineEntry(occurred_at=event.occurred_at, title=title, detail=detail)
     data = event.data
     kind = event.kind
     detail = ""
@@ -45,6 +67,13 @@ def describe(event: ItemEvent) -> TimelineEntry:
     else:
         title = str(EventKind(kind).label)
     return TimelineEntry(occurred_at=event.occurred_at, title=title, detail=detail)
+
+
+def _jalali(iso_day: str) -> str:
+    try:
+        return format_jalali_date(date.fromisoformat(iso_day))
+    except ValueError:
+        return ""
 
 
 def public_timeline(item: Item) -> list[TimelineEntry]:

@@ -21,6 +21,7 @@ from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
 
 from .auth import find_item_for_requester
+from .deadlines import due_of
 from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce
 from .models import Item, Status
 from .timeline import public_timeline
@@ -145,6 +146,7 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
         "open_question": open_question,
         "reply_form": reply_form or CitizenReplyForm(),
         "days_waiting": (ended_at - item.submitted_at).days,
+        "due": due_of(item),
     }
     return render(request, "correspondence/track_result.html", context, status=400 if reply_form else 200)
 

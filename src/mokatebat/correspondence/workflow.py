@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from mokatebat.citizens.models import Requester
 from mokatebat.core.html import sanitize_letter_html
 from mokatebat.core.jalali import format_jalali_date, jalali_year
-from mokatebat.core.persian import search_key, to_ascii_digits
+from mokatebat.core.persian import search_key, to_ascii_digits, to_persian_digits
 from mokatebat.core.tracking import new_tracking_code
 from mokatebat.notifications.messages import SMS_TEMPLATES
 from mokatebat.notifications.outbox import queue_sms
 from mokatebat.organization.models import Organization, Unit, User
 from mokatebat.surveys.workflow import survey_offer
 
+from . import deadlines
 from .models import (
     Attachment,
     Bundle,
@@ -33,6 +34,7 @@ from .models import (
     Forwarding,
     InfoRequest,
     Item,
+    ItemClock,
     ItemEvent,
     Kind,
     PendingUpload,
@@ -108,6 +110,7 @@ SMS_FOR_STEP: dict[str, str] = {
     EventKind.REJECTED: "item_rejected",
     EventKind.FORWARDED: "item_forwarded",
     EventKind.CLOSED: "item_closed",
+    EventKind.DEADLINE_EXTENDED: "deadline_extended",
 }
 
 # A service request (``services.ServiceRequest``) is an item too, but its citizen asked for a service:
@@ -245,6 +248,7 @@ def item_submit(
                 counter_office=counter_office,
                 submitted_at=at,
             )
+            deadlines.clock_stamp(item, at=at)  # the policy of today, for good: later changes never move it
             for upload in uploads:
                 _attach(item, upload)
             for pending in kept_uploads:
@@ -413,6 +417,7 @@ def item_refer(
             raise ValueError("an item is referred only to units of its own agency")
         _require(item.is_registered, _("پیش از ارجاع، نامه را ثبت کنید."))
         _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
+        deadline = _referral_deadline(item, deadline)
         earlier = _open_referrals(item).filter(role=Referral.Role.MAIN)
         if parent is not None:
             earlier = earlier.exclude(pk=parent.pk)
@@ -438,6 +443,20 @@ def item_refer(
         )
         _event(item, EventKind.REFERRED, at=at, actor=actor, public=False, note=instruction, unit=unit.name)
     return referral
+
+
+def _referral_deadline(item: Item, deadline: datetime.date | None) -> datetime.date:
+    """A unit's deadline defaults to the item's answer date and is never after it: more time for the
+    unit needs an extension of the item, which the citizen is told about."""
+    answer_by = deadlines.clock_of(item).answer_by
+    if deadline is None:
+        return answer_by
+    _require(
+        deadline <= answer_by,
+        _("مهلت واحد نمی‌تواند پس از مهلت پاسخ به متقاضی (%(date)s) باشد؛ برای مهلت بیشتر، مهلت نامه را تمدید کنید.")
+        % {"date": format_jalali_date(answer_by)},
+    )
+    return deadline
 
 
 def _open_referrals(item: Item) -> QuerySet[Referral]:
@@ -560,8 +579,37 @@ def item_classify(
         for name, (_old, value) in changes.items():
             setattr(item, name, value)
         _bump(item, *[name.removesuffix("_id") for name in changes])
-        _event(item, EventKind.CLASSIFIED, at=timezone.now(), actor=actor, public=False, changes=changes)
+        at = timezone.now()
+        _event(item, EventKind.CLASSIFIED, at=at, actor=actor, public=False, changes=changes)
+        if "category_id" in changes or "kind" in changes:
+            _restamp(item, actor=actor, at=at)
     return item
+
+
+def _restamp(item: Item, *, actor: User | None, at: datetime.datetime) -> None:
+    """The item became more specific (its subject or kind): the answer date follows the rule that
+    now applies, counted from receipt as before. Recorded on the staff timeline with both dates."""
+    before = deadlines.clock_of(item).answer_by
+    clock = deadlines.clock_stamp(item, at=at)
+    if clock.answer_by != before:
+        _event(
+            item,
+            EventKind.DEADLINE_RESTAMPED,
+            at=at,
+            actor=actor,
+            public=False,
+            before=before.isoformat(),
+            after=clock.answer_by.isoformat(),
+            source=clock.source,
+        )
+
+
+def item_restamp(*, item: Item, actor: User | None = None) -> None:
+    """Stamp the clock again once the item is more specific than at submission (a service request
+    learns its card right after ``item_submit``)."""
+    with transaction.atomic():
+        item = _locked(item, None)
+        _restamp(item, actor=actor, at=timezone.now())
 
 
 def referral_accept(*, referral: Referral, actor: User) -> Referral:
@@ -650,7 +698,56 @@ def info_request(*, item: Item, actor: User, question: str) -> InfoRequest:
         _public_step(
             item, EventKind.INFO_REQUESTED, at=request.asked_at, actor=actor, note=question, sms={"site": _site()}
         )
+        _sync_clock(item, at=request.asked_at, actor=actor)
     return request
+
+
+def _sync_clock(item: Item, *, at: datetime.datetime, actor: User | None) -> None:
+    """Pause or resume the answer clock to match what the item now waits for; the citizen sees it."""
+    clock, change = deadlines.clock_sync_pause(item, at=at)
+    if change == "paused":
+        _event(item, EventKind.CLOCK_PAUSED, at=at, actor=actor, answer_by=clock.answer_by.isoformat())
+    elif change == "resumed":
+        _event(item, EventKind.CLOCK_RESUMED, at=at, actor=actor, answer_by=clock.answer_by.isoformat())
+
+
+def item_clock_sync(*, item: Item, actor: User | None = None, at: datetime.datetime | None = None) -> None:
+    """For other apps' steps that open or close what an item waits for (an inquiry to another agency)."""
+    with transaction.atomic():
+        _sync_clock(_locked(item, None), at=at or timezone.now(), actor=actor)
+
+
+def item_extend_deadline(*, item: Item, actor: User, days: int, reason: str) -> ItemClock:
+    """A unit manager gives the item more time, with a reason, within what the policy allows. The
+    citizen is told the new expected date by SMS; the extension is on the public timeline."""
+    reason = reason.strip()
+    _require(bool(reason), _("دلیل تمدید را بنویسید."))
+    _require(days > 0, _("تعداد روزهای تمدید را وارد کنید."))
+    with transaction.atomic():
+        item = _locked(item, None)
+        _require(item.status not in (Status.ANSWERED, Status.CLOSED), _("به این نامه پاسخ داده شده است."))
+        clock = ItemClock.objects.select_for_update().get(item=item)
+        left = clock.max_extension_days - clock.extended_days
+        _require(
+            days <= left,
+            _("حداکثر تمدید مجاز برای این نامه %(left)s روز کاری دیگر است.") % {"left": to_persian_digits(left)},
+        )
+        before = clock.answer_by
+        clock = deadlines.clock_extend(item, clock, days)
+        _bump(item)
+        new_date = format_jalali_date(clock.answer_by)
+        _public_step(
+            item,
+            EventKind.DEADLINE_EXTENDED,
+            at=timezone.now(),
+            actor=actor,
+            note=reason,
+            sms={"date": to_ascii_digits(new_date)},
+            before=before.isoformat(),
+            after=clock.answer_by.isoformat(),
+            days=days,
+        )
+    return clock
 
 
 def citizen_reply(*, item: Item, text: str, uploads: Sequence[CheckedUpload] = ()) -> ItemEvent:
@@ -668,6 +765,7 @@ def citizen_reply(*, item: Item, text: str, uploads: Sequence[CheckedUpload] = (
         event = _public_step(item, EventKind.CITIZEN_REPLIED, at=at, actor=None, note=text)
         for upload in uploads:
             _attach(item, upload, event=event)
+        _sync_clock(item, at=at, actor=None)
     return event
 
 

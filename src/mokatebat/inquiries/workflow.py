@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from mokatebat.core.i18n import screen_digits
 from mokatebat.correspondence.models import Attachment, EventKind, Item, ItemEvent, Status
-from mokatebat.correspondence.workflow import CheckedUpload, WorkflowError
+from mokatebat.correspondence.workflow import CheckedUpload, WorkflowError, item_clock_sync
 from mokatebat.organization.models import User
 
 from .models import Adapter, ErrorKind, Inquiry, InquiryState, InquiryType, SharedField
@@ -105,6 +105,8 @@ def inquiry_ask(*, item: Item, inquiry_type: InquiryType, asked_by: User | None,
         if question:
             note = f"{note}\n{question}"
         _event(inquiry, EventKind.INQUIRY_ASKED, at=now, actor=asked_by, note=note)
+        if network:  # the answer clock waits for another agency where the deadline policy says so
+            item_clock_sync(item=locked_item, actor=asked_by, at=now)
     return inquiry
 
 
@@ -172,6 +174,7 @@ def inquiry_answer(*, inquiry: Inquiry, answered_by: User, text: str, upload: Ch
         if upload is not None:
             locked.answer_attachment = _store_attachment(locked.item_id, answered, upload)
             locked.save(update_fields=["answer_attachment", "updated_at"])
+        item_clock_sync(item=locked.item, actor=answered_by, at=answered.occurred_at)
     return locked
 
 
@@ -204,6 +207,8 @@ def inquiry_cancel(*, inquiry: Inquiry, by: User) -> Inquiry:
         locked.lease_expires_at = None
         locked.save()
         _event(locked, EventKind.INQUIRY_CANCELLED, at=now, actor=by, note=locked.inquiry_type.name)
+        if locked.adapter == Adapter.NETWORK_AGENCY:
+            item_clock_sync(item=locked.item, actor=by, at=now)
     return locked
 
 

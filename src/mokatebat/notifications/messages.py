@@ -85,6 +85,19 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "tracking_code",
         "site",
     ),
+    "deadline_extended": _template(
+        _("{agency}: مهلت پاسخ به نامه شما با کد رهگیری {tracking_code} تمدید شد. تاریخ تازه پاسخ: {date}"),
+        "agency",
+        "tracking_code",
+        "date",
+    ),
+    "service_request_deadline_extended": _template(
+        _("{agency}: مهلت انجام درخواست «{service}» با کد رهگیری {tracking_code} تمدید شد. تاریخ تازه: {date}"),
+        "agency",
+        "service",
+        "tracking_code",
+        "date",
+    ),
     "item_closed": _template(
         _("{agency}: رسیدگی به نامه شما با کد رهگیری {tracking_code} پایان یافت. نتیجه: {resolution}"),
         "agency",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -27,7 +28,9 @@ from mokatebat.correspondence.auth import (
     secretariat_items,
     unit_ids_of,
 )
+from mokatebat.correspondence.escalation import deadline_summary
 from mokatebat.correspondence.models import Item, Referral, ResponseDraft, Status
+from mokatebat.correspondence.staff_forms import WAITING_FOR_SECRETARIAT
 from mokatebat.counters.auth import operator_offices
 from mokatebat.inquiries.auth import received_inquiries
 from mokatebat.inquiries.models import InquiryState
@@ -58,6 +61,7 @@ class Card:
     url: str
     count: int | None = None
     urgent: bool = False
+    test_id: str = ""  # a stable handle for tests on counts that change often
 
 
 @dataclass
@@ -77,6 +81,7 @@ def home_sections(user: User) -> list[Section]:
     if user.is_superuser:
         roles |= set(Role)
     builders = (
+        (bool(roles), _deadlines_section),
         (bool(roles & {Role.COUNTER_OPERATOR}) and bool(operator_offices(user)), _counter_section),
         (bool(roles & SECRETARIAT_ROLES), _secretariat_section),
         (bool(roles & UNIT_ROLES), _unit_section),
@@ -115,6 +120,11 @@ def _secretariat_section(user: User) -> Section:
         _("دبیرخانه"),
         [
             Card(
+                _("همه نامه‌های در انتظار دبیرخانه"),
+                _url("secretariat-inbox", status=WAITING_FOR_SECRETARIAT),
+                items.waiting_for_secretariat().count(),
+            ),
+            Card(
                 _("نامه‌های تازه (بررسی و ثبت)"),
                 _url("secretariat-inbox", status=Status.SUBMITTED),
                 items.filter(status=Status.SUBMITTED).count(),
@@ -137,18 +147,29 @@ def _open_referrals(user: User) -> QuerySet[Referral]:
 def _unit_section(user: User) -> Section:
     today = timezone.localdate()
     referrals = _open_referrals(user)
-    overdue = referrals.filter(deadline__lt=today).count()
-    due_soon = referrals.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+    due_soon = referrals.filter(item__in=Item.objects.with_due_state("due_soon", today)).count()
+    overdue = referrals.filter(item__in=Item.objects.with_due_state("overdue", today)).count()
     replied = referrals.filter(item__info_requests__answered_at__isnull=False, item__status=Status.REFERRED)
     return Section(
         _("کارتابل واحد"),
         [
             Card(_("ارجاع‌های باز به واحدهای شما"), _url("unit-inbox"), referrals.count()),
-            Card(_("سررسید نزدیک"), _url("unit-inbox"), due_soon.count()),
-            Card(_("گذشته از مهلت"), _url("unit-inbox"), overdue, urgent=overdue > 0),
+            Card(_("سررسید نزدیک"), _url("unit-inbox", due="due_soon"), due_soon),
+            Card(_("گذشته از مهلت"), _url("unit-inbox", due="overdue"), overdue, urgent=overdue > 0),
             Card(_("پاسخ شهروند به درخواست اطلاعات"), _url("unit-inbox"), replied.distinct().count()),
         ],
     )
+
+
+def _deadlines_section(user: User) -> Section:
+    """Everyone's deadline notices; the agency-wide overdue list for those who steer."""
+    summary = deadline_summary(user)
+    unread = cast(int, summary["unread_notices"])
+    cards = [Card(_("اعلان‌های مهلت خوانده‌نشده"), _url("staff-notices"), unread, unread > 0, "unread-notices")]
+    if summary["sees_overdue_list"]:
+        overdue = cast(int, summary["overdue_total"])
+        cards.append(Card(_("کارهای گذشته از مهلت در دستگاه"), _url("staff-overdue"), overdue, urgent=overdue > 0))
+    return Section(_("مهلت‌ها"), cards)
 
 
 def _signature_section(user: User) -> Section:

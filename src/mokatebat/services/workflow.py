@@ -234,6 +234,7 @@ def service_request_submit(
         for key, attachment in zip([*documents, *kept_documents], attachments, strict=True):
             answers = {**answers, key: {"name": attachment.original_name, "attachment": str(attachment.public_id)}}
         ServiceRequest.objects.create(item=item, service=service, card_version=card, form_version=form, answers=answers)
+        cw.item_restamp(item=item)  # the card's declared duration is the most specific deadline
         ask_declared(item=item, inquiry_types=list(card.inquiry_types.all()))
         if card.responsible_unit is not None and card.responsible_unit.is_active:
             cw.item_register(item=item, actor=None)  # its SMS carries the tracking code, number and date

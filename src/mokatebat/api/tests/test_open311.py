@@ -206,3 +206,13 @@ def test_the_listing_costs_the_same_queries_for_one_request_or_many(
     post_one(3)
     with django_assert_num_queries(4):
         assert len(browser.get("/open311/v2/requests.json").json()) == 3
+
+
+def test_expected_datetime_is_the_items_answer_date(
+    http: httpx.Client, agency: Organization, api_key: str, applicant_id: str
+) -> None:
+    created = http.post("/open311/v2/requests.json", data=request_form(api_key, f"{agency.code}.report", applicant_id))
+    [receipt] = created.json()
+    [fetched] = http.get(f"/open311/v2/requests/{receipt['service_request_id']}.json").json()
+    item = Item.objects.select_related("clock").get()
+    assert fetched["expected_datetime"].startswith(item.clock.answer_by.isoformat() + "T23:59")

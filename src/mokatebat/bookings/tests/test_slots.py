@@ -11,6 +11,7 @@ import pytest
 from mokatebat.bookings import workflow as bw
 from mokatebat.bookings.models import Calendar, Holiday, OpeningHours, Weekday
 from mokatebat.bookings.slots import calendar_health, free_slots, is_offered, working_days_after
+from mokatebat.core.models import Thursday, WorkingCalendar
 from mokatebat.organization.models import Organization
 
 from .conftest import NOW, at, person
@@ -62,6 +63,9 @@ def test_full_slot_disappears_from_the_list(desk: Calendar, frozen_now: Any) -> 
 def test_working_days_skip_fridays_and_holidays(agency: Organization) -> None:
     Holiday.objects.create(date=datetime.date(2026, 11, 23), name="تعطیل")
     saturday = datetime.date(2026, 11, 21)
+    # The agency's working calendar (core) decides Thursday; by default it is closed.
+    assert working_days_after(saturday, datetime.date(2026, 11, 28), agency) == 4
+    WorkingCalendar.objects.create(agency=agency, thursday=Thursday.WORKING)
     assert working_days_after(saturday, saturday, agency) == 0
     assert working_days_after(saturday, datetime.date(2026, 11, 22), agency) == 1
     # Sun 22, (Mon 23 holiday), Tue 24, Wed 25, Thu 26, (Fri 27), Sat 28
@@ -80,6 +84,6 @@ def test_manager_measure_flags_a_calendar_beyond_three_working_days(agency: Orga
     bw.booking_create(calendar=calendar, starts_at=at(24, 8), national_id=person(3), mobile="09121111111")
     health = calendar_health(calendar)
     assert health.first_free == at(24, 8) + datetime.timedelta(days=7)
-    assert health.working_days == 9
+    assert health.working_days == 8  # Thursday is closed in the default Saturday–Wednesday week
     assert health.breaks_rule
     assert (health.booked, health.capacity) == (1, 2)  # two Tuesdays in the coming two weeks

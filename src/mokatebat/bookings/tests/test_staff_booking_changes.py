@@ -294,18 +294,18 @@ def test_the_admin_refuses_a_network_holiday_that_would_strand_bookings(
     book(theirs, at(23, 9), 20)
     client = signed_in(network_admin)
     form = {"date": "2026-11-23", "name": "تعطیل رسمي", "agency": ""}
-    response = client.post("/admin/bookings/holiday/add/", form)
+    response = client.post("/admin/core/holiday/add/", form)
     assert response.status_code == 200
     body = response.content.decode()
     assert "تعطیل ثبت نشد: برای ۱۴۰۵/۰۹/۰۲ هم‌اکنون ۳ نوبت گرفته شده است" in body
     assert "وزارت بهداشت: ۲" in body
     assert "استانداری هرمزگان: ۱" in body
-    own = client.post("/admin/bookings/holiday/add/", {**form, "agency": str(other_agency.pk)})
+    own = client.post("/admin/core/holiday/add/", {**form, "agency": str(other_agency.pk)})
     assert "۱ نوبت گرفته شده است (استانداری هرمزگان: ۱)" in own.content.decode()
     assert not Holiday.objects.exists()
     for booking in Booking.objects.all():
         bw.booking_cancel_by_staff(booking=booking, actor=network_admin, reason=REASON)
-    assert client.post("/admin/bookings/holiday/add/", form).status_code == 302
+    assert client.post("/admin/core/holiday/add/", form).status_code == 302
     holiday = Holiday.objects.get()
     assert (holiday.agency, holiday.date, holiday.name) == (None, MONDAY, "تعطیل رسمی")
     assert LogEntry.objects.filter(object_id=str(holiday.pk)).count() == 1  # once, not twice
@@ -322,9 +322,9 @@ def test_the_admin_shows_calendars_and_hours_read_only_with_a_link(
     assert client.get("/admin/bookings/calendar/add/").status_code == 403
     assert client.post(f"/admin/bookings/calendar/{desk.pk}/delete/", {"post": "yes"}).status_code == 403
     holiday = Holiday.objects.create(date=MONDAY, name="تعطیل", agency=desk.agency)
-    assert client.post(f"/admin/bookings/holiday/{holiday.pk}/change/", {"date": "2026-11-24"}).status_code == 403
+    assert client.post(f"/admin/core/holiday/{holiday.pk}/change/", {"date": "2026-11-24"}).status_code == 403
     past = Holiday.objects.create(date=datetime.date(2026, 11, 1), name="گذشته", agency=desk.agency)
-    assert client.post(f"/admin/bookings/holiday/{past.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/core/holiday/{past.pk}/delete/", {"post": "yes"}).status_code == 403
     desk.refresh_from_db()
     assert (desk.name, desk.slot_minutes, desk.opening_hours.count()) == ("میز خدمت حضوری", 30, 6)
     assert Holiday.objects.get(pk=holiday.pk).date == MONDAY

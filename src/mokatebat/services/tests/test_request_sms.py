@@ -130,6 +130,9 @@ LATER_STEPS: dict[str, Callable[[Item, User, Unit, Organization], object]] = {
     "closed": lambda item, clerk, unit, other: cw.item_close(
         item=_registered(item, clerk), actor=clerk, resolution=Resolution.NO_ACTION_NEEDED
     ),
+    "deadline_extended": lambda item, clerk, unit, other: cw.item_extend_deadline(
+        item=_referred(item, clerk, unit), actor=clerk, days=5, reason="نیاز به بازدید کارشناس"
+    ),
 }
 
 

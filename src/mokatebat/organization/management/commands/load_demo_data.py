@@ -30,6 +30,7 @@ from mokatebat.bookings.demo import load_demo as load_bookings_and_surveys_demo
 from mokatebat.core.identifiers import generate_legal_id, generate_national_id
 from mokatebat.core.jalali import TEHRAN
 from mokatebat.core.tracking import format_tracking_code
+from mokatebat.correspondence.deadlines import clock_of
 from mokatebat.correspondence.models import Channel, Item, Kind, Resolution, Status, SubjectCategory
 from mokatebat.correspondence.workflow import (
     RequesterDetails,
@@ -933,7 +934,9 @@ def _through_pr_desk(
         subject=pr.redact(item.subject, identity),
         body=pr.redact(item.body, identity),
         instruction="بررسی و گزارش اقدام به ارتباطات مردمی",
-        deadline=decided_at.astimezone(TEHRAN).date() + datetime.timedelta(days=plan.deadline_days),
+        deadline=_within_answer_date(
+            item, decided_at.astimezone(TEHRAN).date() + datetime.timedelta(days=plan.deadline_days)
+        ),
         at=decided_at,
     )
     item.refresh_from_db()
@@ -949,6 +952,11 @@ def _through_pr_desk(
         closed_at = answered_at + datetime.timedelta(hours=2)
         return item_close(item=item, actor=expert, resolution=Resolution.ANSWERED, note="", at=closed_at)
     return item
+
+
+def _within_answer_date(item: Item, deadline: datetime.date) -> datetime.date:
+    """A unit's deadline never passes the item's answer date (the workflow refuses it)."""
+    return min(deadline, clock_of(item).answer_by)
 
 
 def _creator(network: Network, plan: ItemPlan) -> User | None:
@@ -973,7 +981,9 @@ def _refer_and_act(
     if plan.copy_unit:
         others = [other for other in network.letter_units(plan.agency) if other.pk != unit.pk]
         copies = [unit.parent if unit.parent is not None and unit.parent.accepts_letters else others[0]]
-    deadline = registered_at.astimezone(TEHRAN).date() + datetime.timedelta(days=plan.deadline_days)
+    deadline = _within_answer_date(
+        item, registered_at.astimezone(TEHRAN).date() + datetime.timedelta(days=plan.deadline_days)
+    )
     item_refer(
         item=item,
         actor=network.actor(plan.agency, "clerk"),
