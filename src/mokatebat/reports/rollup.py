@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Count, Min, Sum
@@ -17,7 +17,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from mokatebat.core.jalali import TEHRAN
+from mokatebat.core.workdays import work_week_for
 from mokatebat.correspondence.models import Item
+from mokatebat.organization.models import Organization
 from mokatebat.surveys.models import Survey
 
 from .models import AnswerDay, IntakeDay, SatisfactionDay
@@ -27,14 +29,6 @@ log = logging.getLogger(__name__)
 ROLLUP_LOCK = 0x5EED_0001  # pg_advisory_xact_lock key of the roll-up rebuild
 TICK_SECONDS = 600
 _last_tick = 0.0
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (Fridays are never working days)."""
-    days = (end - start).days
-    if days <= 0:
-        return 0
-    return sum(1 for n in range(1, days + 1) if (start + datetime.timedelta(days=n)).weekday() != 4)
 
 
 def _bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -78,17 +72,22 @@ def _intake_rows(start: datetime.datetime, end: datetime.datetime) -> list[Intak
 
 
 def _answer_rows(start: datetime.datetime, end: datetime.datetime) -> list[AnswerDay]:
-    """Items whose *first* answer falls in the range: a second answer never counts an item twice."""
+    """Items whose *first* answer falls in the range (a second answer never counts an item twice), by
+    the working days it took on the agency's own calendar."""
     answered = (
         Item.objects.annotate(first_answer=Min("responses__issued_at"))
         .filter(first_answer__gte=start, first_answer__lt=end)
         .values_list("agency_id", "kind", "submitted_at", "first_answer")
     )
-    histogram: Counter[tuple[datetime.date, int, str, int]] = Counter()
+    spans: dict[int, list[tuple[str, datetime.date, datetime.date]]] = defaultdict(list)
     for agency_id, kind, submitted_at, first_answer in answered.iterator():
-        received = submitted_at.astimezone(TEHRAN).date()
-        day = first_answer.astimezone(TEHRAN).date()
-        histogram[(day, agency_id, kind, working_days_between(received, day))] += 1
+        spans[agency_id].append((kind, submitted_at.astimezone(TEHRAN).date(), first_answer.astimezone(TEHRAN).date()))
+    histogram: Counter[tuple[datetime.date, int, str, int]] = Counter()
+    for agency in Organization.objects.filter(pk__in=spans):
+        rows = spans[agency.pk]
+        week = work_week_for(agency, min(r[1] for r in rows), max(r[2] for r in rows))  # one calendar per agency
+        for kind, received, day in rows:
+            histogram[(day, agency.pk, kind, week.count(received, day))] += 1
     return [
         AnswerDay(day=day, agency_id=agency_id, kind=kind, working_days=days, answered=n)
         for (day, agency_id, kind, days), n in histogram.items()
@@ -109,14 +108,17 @@ def _satisfaction_rows(start: datetime.datetime, end: datetime.datetime) -> list
     ]
 
 
-def rollup_tick() -> None:
-    """The worker's periodic job: today and yesterday, every few minutes per process; never raises."""
+def rollup_tick() -> int:
+    """The worker's periodic job: today and yesterday, every few minutes per process; never raises.
+    Returns 1 when it rebuilt, 0 when it was not yet time (or the rebuild failed and waits a tick)."""
     global _last_tick
-    if time.monotonic() - _last_tick < TICK_SECONDS and _last_tick:
-        return
+    if _last_tick and time.monotonic() - _last_tick < TICK_SECONDS:
+        return 0
     _last_tick = time.monotonic()
     today = timezone.localdate()
     try:
         rebuild_days(today - datetime.timedelta(days=1), today)
     except Exception:  # a failed rebuild is retried at the next tick; the loop must keep running
         log.exception("rebuilding the daily roll-ups failed")
+        return 0
+    return 1

@@ -16,10 +16,11 @@ from django.test import Client
 from django.utils import timezone
 
 from mokatebat.core.jalali import TEHRAN
+from mokatebat.core.workdays import count_working_days
 from mokatebat.correspondence.models import Channel, Item
 from mokatebat.correspondence.workflow import response_issue
 from mokatebat.organization.models import Organization, User
-from mokatebat.reports.rollup import rebuild_days, rollup_tick, working_days_between
+from mokatebat.reports.rollup import rebuild_days, rollup_tick
 from mokatebat.reports.stats import agency_stats, jalali_months
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,10 @@ def test_the_agency_figures_equal_independent_counts(client: Client, agency: Org
 
 def test_the_median_time_to_answer_counts_working_days(agency: Organization, seeded: list[Item]) -> None:
     days = sorted(
-        working_days_between(
-            item.submitted_at.astimezone(TEHRAN).date(), item.responses.first().issued_at.astimezone(TEHRAN).date()
+        count_working_days(
+            agency,
+            item.submitted_at.astimezone(TEHRAN).date(),
+            item.responses.first().issued_at.astimezone(TEHRAN).date(),
         )
         for item in Item.objects.filter(responses__isnull=False).distinct()
     )

@@ -6,7 +6,8 @@ One worker process runs three independent loops, each in its own thread:
 - ``inquiries``: calls to external registries (``inquiries.worker.run_once``), each of which may
   wait up to its inquiry type's timeout;
 - ``periodic``: jobs that queue work on a timer: the day-before appointment reminders (R13) and the
-  deadline notices and daily digest (``correspondence.escalation``).
+  deadline notices and daily digest (``correspondence.escalation``), and the daily roll-ups of the
+  reports (``reports.rollup``).
 
 Why threads in one process: a registry that is slow or hangs then holds up only the inquiries
 thread, so an SMS never waits behind a registry call; `manage.py run_worker` with no options still
@@ -43,6 +44,7 @@ from django.db import DatabaseError, close_old_connections, connections
 
 from mokatebat.bookings.workflow import reminders_tick
 from mokatebat.correspondence.escalation import deadlines_tick
+from mokatebat.reports.rollup import rollup_tick
 from mokatebat.inquiries import worker as inquiry_worker
 from mokatebat.notifications import worker as sms_worker
 from mokatebat.notifications.providers import get_provider
@@ -63,8 +65,8 @@ def worker_loops() -> list[Loop]:
     """The worker's queues, in the order ``--once`` runs them."""
     sms_provider = get_provider()
     return [
-        # reminders_tick and deadlines_tick throttle themselves (a few minutes per process) and never raise.
-        Loop("periodic", lambda _stop: reminders_tick() + deadlines_tick()),
+        # The periodic ticks throttle themselves (a few minutes per process) and never raise.
+        Loop("periodic", lambda _stop: reminders_tick() + deadlines_tick() + rollup_tick()),
         Loop("sms", lambda stop: sms_worker.run_once(provider=sms_provider, stop_event=stop)),
         Loop("inquiries", lambda stop: inquiry_worker.run_once(stop_event=stop)),
     ]
