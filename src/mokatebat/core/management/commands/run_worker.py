@@ -44,10 +44,10 @@ from django.db import DatabaseError, close_old_connections, connections
 
 from mokatebat.bookings.workflow import reminders_tick
 from mokatebat.correspondence.escalation import deadlines_tick
-from mokatebat.reports.rollup import rollup_tick
 from mokatebat.inquiries import worker as inquiry_worker
 from mokatebat.notifications import worker as sms_worker
 from mokatebat.notifications.providers import get_provider
+from mokatebat.reports.rollup import rollup_tick
 
 logger = logging.getLogger("mokatebat.worker")
 
