@@ -48,6 +48,8 @@ from mokatebat.publicrelations.models import Meeting
 from mokatebat.services.auth import OWNER_ROLES, services_editable_by
 from mokatebat.surveys.auth import RESULT_ROLES
 
+from .dashboard import DASHBOARD_ROLES
+
 # A referral still in a unit's hands; the others are history.
 OPEN_REFERRAL_STATES = (Referral.State.OPEN, Referral.State.ACCEPTED)
 DUE_SOON_DAYS = 2
@@ -91,6 +93,7 @@ def home_sections(user: User) -> list[Section]:
         (Role.PHONE_OPERATOR in roles, _contact_centre_section),
         (bool(roles & OWNER_ROLES), _services_section),
         (bool(roles & BOOKING_MANAGER_ROLES), _appointments_section),
+        (bool(roles & DASHBOARD_ROLES), _dashboard_section),
         (bool(roles & RESULT_ROLES), _results_section),
         (Role.AGENCY_ADMIN in roles or user.is_superuser, _settings_section),
     )
@@ -235,6 +238,12 @@ def _appointments_section(user: User) -> Section:
     return Section(
         pgettext("staff home", "نوبت‌دهی"),
         [Card(_("نوبت‌های امروز"), _url("staff-bookings"), bookings.count())],
+    )
+
+
+def _dashboard_section(_user: User) -> Section:
+    return Section(
+        _("نمای کلی دستگاه"), [Card(_("داشبورد: دریافت، پاسخ، مانده کار و رضایت"), _url("agency-dashboard"))]
     )
 
 

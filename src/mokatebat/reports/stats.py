@@ -48,7 +48,7 @@ def jalali_months(today: datetime.date, months: int = MONTHS) -> list[tuple[str,
     return list(reversed(result))
 
 
-def _percentile(histogram: dict[int, int], share: float) -> float | None:
+def percentile(histogram: dict[int, int], share: float) -> float | None:
     """The value below which ``share`` of the answered items fall (nearest rank), from days → count."""
     total = sum(histogram.values())
     if total < SMALL_COUNT:
@@ -74,8 +74,8 @@ def _figures(agency_ids: list[int], first: datetime.date, last: datetime.date) -
     return {
         "received": published(intake.aggregate(n=Sum("received"))["n"] or 0),
         "answered": published(sum(histogram.values())),
-        "median_working_days_to_answer": _percentile(histogram, 0.5),
-        "p90_working_days_to_answer": _percentile(histogram, 0.9),
+        "median_working_days_to_answer": percentile(histogram, 0.5),
+        "p90_working_days_to_answer": percentile(histogram, 0.9),
         "satisfaction": {
             "answers": published(rated),
             "average": round(rating["total"] / rated, 2) if rated >= SMALL_COUNT else None,

@@ -3,6 +3,7 @@ from django.urls import path
 from . import api, views
 
 urlpatterns = [
+    path("staff/dashboard/", views.agency_dashboard_page, name="agency-dashboard"),
     path("stats/", views.public_stats, name="public-stats"),
     path("stats/network.csv", views.public_stats_csv, name="public-stats-csv"),
     path("stats/<slug:code>/", views.public_agency_stats, name="public-agency-stats"),

@@ -6,14 +6,20 @@ import csv
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from mokatebat.core.jalali import format_jalali_date
+from mokatebat.correspondence.auth import secretariat_agency_ids
+from mokatebat.counters.forms import ReportForm
 from mokatebat.organization.access import active_memberships, staff_required
 from mokatebat.organization.models import Organization, User
 
+from .dashboard import agency_dashboard, dashboard_agencies
 from .home import home_sections
 from .stats import agency_stats, network_stats
 from .templatetags.stats import jmonth
@@ -78,3 +84,32 @@ def public_stats_csv(request: HttpRequest, code: str = "") -> HttpResponse:
     for row in stats["months"]:
         writer.writerow([row["month"], row["received"], row["answered"]])
     return response
+
+
+# --- The agency dashboard ------------------------------------------------------------------------
+
+
+@staff_required
+@require_GET
+def agency_dashboard_page(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # staff_required
+    agencies = dashboard_agencies(request.user)
+    if not agencies:
+        raise PermissionDenied
+    agency = next((a for a in agencies if a.code == request.GET.get("agency")), agencies[0])
+    form = ReportForm(request.GET or None)
+    first, last = form.period()
+    if not form.is_bound:
+        form = ReportForm(initial={"date_from": format_jalali_date(first), "date_to": format_jalali_date(last)})
+    period = {"date_from": format_jalali_date(first), "date_to": format_jalali_date(last)}
+    context = {
+        "form": form,
+        "agency": agency,
+        "agencies": agencies,
+        "figures": agency_dashboard(agency, first, last),
+        "first": first,
+        "last": last,
+        "drill_down": agency.pk in secretariat_agency_ids(request.user),
+        "period_query": urlencode(period),
+    }
+    return render(request, "reports/agency_dashboard.html", context, status=400 if form.errors else 200)
