@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mokatebat.core.forms import PersianForm
@@ -184,6 +186,14 @@ class ReceivedLetterForm(SubmitLetterForm):
         agency_field = self.fields["agency"]
         agency_field.queryset = Organization.objects.filter(pk__in=agency_ids)  # type: ignore[attr-defined]
         self.fields["attachments"].label = _("تصویر نامه و پیوست‌ها")
+
+    def clean_received_on(self) -> datetime.date | None:
+        received_on: datetime.date | None = self.cleaned_data.get("received_on")
+        if received_on is not None and received_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("تاریخ دریافت نمی‌تواند بعد از امروز باشد؛ تاریخی را که نامه رسید وارد کنید."), code="future"
+            )
+        return received_on
 
     def clean_envelope_scan(self) -> Any:
         upload = self.cleaned_data.get("envelope_scan")

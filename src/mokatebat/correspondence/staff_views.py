@@ -621,6 +621,7 @@ def _register_received_letter(user: User, form: f.ReceivedLetterForm) -> Item:
     data = form.cleaned_data
     received_on = data.get("received_on")
     now = timezone.now()
+    # The form refuses future dates; today's letter keeps the moment it was registered.
     at = now if received_on is None or received_on >= timezone.localdate() else _noon(received_on)
     with transaction.atomic():
         item, created = wf.item_submit(
