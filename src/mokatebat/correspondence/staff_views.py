@@ -188,6 +188,11 @@ def _likely_duplicates(item: Item, user: User) -> list[Item]:
     return list(similar.filter(similarity__gte=0.4).order_by("-similarity")[:5])
 
 
+def _addressed_unit_id(item: Item) -> str | None:
+    unit = item.addressed_unit
+    return str(unit.public_id) if unit is not None and unit.is_active else None
+
+
 def _similar_open_items(item: Item, user: User) -> list[Item]:
     """Open items of this agency with nearly the same text, from anyone: candidates for a bundle."""
     if item.bundle_id is not None or item.status == Status.CLOSED:
@@ -243,7 +248,9 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
                 initial={**initial, "category": item.category, "kind": item.kind, "priority": item.priority}
                 | {"confidentiality": item.confidentiality},
             ),
-            refer_form=forms.get("refer_form") or f.ReferForm(agency=agency, initial=initial),
+            # The unit the citizen addressed comes preselected; the clerk confirms or changes it.
+            refer_form=forms.get("refer_form")
+            or f.ReferForm(agency=agency, initial={**initial, "unit": _addressed_unit_id(item)}),
             reject_form=forms.get("reject_form") or f.RejectForm(initial=initial),
             forward_form=forms.get("forward_form") or f.ForwardForm(initial=initial),
             close_form=forms.get("close_form") or f.CloseForm(initial=initial),
