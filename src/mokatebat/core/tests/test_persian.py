@@ -151,3 +151,12 @@ def test_digits_convert_to_persian_for_display_and_back_for_parsing() -> None:
 @given(st.integers(min_value=0))
 def test_persian_digits_round_trip_to_ascii(number: int) -> None:
     assert to_ascii_digits(to_persian_digits(number)) == str(number)
+
+
+def test_search_stems_fold_word_forms_and_drop_empty_words() -> None:
+    from mokatebat.core.persian import search_stems
+
+    assert search_stems("مجوزهای مطب‌ها") == ["مجوز", "مطب"]
+    assert search_stems("پزشکان برای مطب") == ["پزشک", "مطب"]
+    assert search_stems("مجوز مطب") == ["مجوز", "مطب"]
+    assert search_stems("  ") == []
