@@ -129,6 +129,17 @@ def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN_DIGITS)
 
 
+PERSIAN_THOUSANDS = "\u066c"  # ٬ ARABIC THOUSANDS SEPARATOR (مميز هزارگان)
+
+
+def group_thousands(amount: int) -> str:
+    """«۴۵۰٬۰۰۰»: Persian digits grouped with the Persian separator, never a Latin comma.
+
+    The one place amounts are grouped, for pages and printed PDFs alike.
+    """
+    return to_persian_digits(f"{amount:,}".replace(",", PERSIAN_THOUSANDS))
+
+
 def to_ascii_digits(value: str) -> str:
     """Turn Persian and Arabic-Indic digits into ASCII for parsing."""
     return value.translate(_TO_ASCII_DIGITS)

@@ -160,3 +160,12 @@ def test_search_stems_fold_word_forms_and_drop_empty_words() -> None:
     assert search_stems("پزشکان برای مطب") == ["پزشک", "مطب"]
     assert search_stems("مجوز مطب") == ["مجوز", "مطب"]
     assert search_stems("  ") == []
+
+
+def test_amounts_are_grouped_with_the_persian_separator_never_a_latin_comma() -> None:
+    from mokatebat.core.persian import group_thousands
+
+    assert group_thousands(450_000) == "۴۵۰٬۰۰۰"
+    assert group_thousands(1_050_000) == "۱٬۰۵۰٬۰۰۰"
+    assert group_thousands(0) == "۰"
+    assert "," not in group_thousands(123_456_789)
