@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from mokatebat.bookings.models import Booking
 from mokatebat.correspondence.models import Item, ItemQuerySet
 
 from .models import SignInCode
@@ -115,9 +116,15 @@ def get_item_for_citizen(citizen: Citizen, public_id: uuid.UUID) -> Item:
     return item
 
 
-def appointments_of(citizen: Citizen) -> list[Any]:
-    """Hook for the appointments app (R13): the citizen's bookings, shown on the account page.
+APPOINTMENTS_LISTED = 20
 
-    Empty until bookings exist; replace the body with a query scoped by ``items_of(citizen)``.
+
+def appointments_of(citizen: Citizen) -> list[Booking]:
+    """The citizen's bookings (R13), newest first: booked with this national ID *and* this verified mobile.
+
+    A company's legal ID books nothing: visits are booked by natural persons.
     """
-    return []
+    if citizen.is_legal:
+        return []
+    bookings = Booking.objects.of_person(citizen.identifier, citizen.mobile)
+    return list(bookings.select_related("calendar__agency", "slot").order_by("-slot__starts_at")[:APPOINTMENTS_LISTED])

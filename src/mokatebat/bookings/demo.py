@@ -87,6 +87,14 @@ def load_calendars() -> list[Calendar]:
     return calendars
 
 
+DEMO_VISITORS = (
+    ("مریم احمدی", "تحویل مدارک پروانه مطب"),
+    ("علی رضایی", "پیگیری نامه ثبت‌شده"),
+    ("زهرا کاظمی", "مشاوره پیش از ثبت درخواست"),
+    ("حسین موسوی", "امضای صورت‌جلسه کمیسیون"),
+)
+
+
 def load_bookings(calendars: list[Calendar], rng: random.Random) -> None:
     """A few bookings per calendar; the small commission is booked full for its next two sessions,
     so the managers' page shows a calendar beyond the circular's 3 working days."""
@@ -96,10 +104,16 @@ def load_bookings(calendars: list[Calendar], rng: random.Random) -> None:
         offered = free_slots(calendar, limit=12)
         # The commission's next session is booked out: its first free slot is a week away.
         picks = offered[:2] if calendar.agency.code in FULLY_BOOKED else offered[::3][:4]
-        for slot in picks:
+        for index, slot in enumerate(picks):
             mobile = f"0912{rng.randrange(10**7):07d}"
+            full_name, purpose = DEMO_VISITORS[index % len(DEMO_VISITORS)]
             bw.booking_create(
-                calendar=calendar, starts_at=slot.starts_at, national_id=generate_national_id(rng), mobile=mobile
+                calendar=calendar,
+                starts_at=slot.starts_at,
+                national_id=generate_national_id(rng),
+                mobile=mobile,
+                full_name=full_name,
+                purpose=purpose,
             )
     # Demo messages describe made-up people: mark them sent so the worker does not send them.
     OutboxMessage.objects.filter(template__startswith="booking_").exclude(state=SmsState.SENT).update(

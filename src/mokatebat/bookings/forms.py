@@ -27,8 +27,16 @@ _LARGE = "form-control form-control-lg"
 
 
 class BookForm(PersianForm):
+    full_name = forms.CharField(
+        label=_("نام و نام خانوادگی"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     national_id = NationalIdField(label=_("کد ملی"))
     mobile = MobileField(label=_("شماره تلفن همراه"), help_text=_("کد تأیید و پیامک نوبت به این شماره فرستاده می‌شود."))
+    purpose = forms.CharField(
+        label=_("موضوع مراجعه یا خدمت مورد نیاز"),
+        max_length=200,
+        help_text=_("مثلاً «تحویل مدارک پروانه مطب» یا «پیگیری نامه ۱۲۳۴۵»"),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -136,6 +136,10 @@ class BookingQuerySet(models.QuerySet["Booking"]):
     def upcoming(self, now: datetime.datetime | None = None) -> BookingQuerySet:
         return self.active().filter(slot__starts_at__gte=now or timezone.now())
 
+    def of_person(self, national_id: str, mobile: str) -> BookingQuerySet:
+        """A person's bookings: the ID alone is not enough, national IDs are not secret."""
+        return self.filter(national_id=national_id, mobile=mobile)
+
     def held(self) -> BookingQuerySet:
         """Every booking someone still holds or already used: all but the cancelled ones."""
         return self.exclude(state=Booking.State.CANCELLED)
@@ -159,6 +163,9 @@ class Booking(models.Model):
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
     national_id = models.CharField(_("کد ملی"), max_length=10, db_index=True)
     mobile = models.CharField(_("شماره تلفن همراه"), max_length=11)
+    # Who is coming and why, so the desk can greet them and prepare (blank on bookings made before).
+    full_name = models.CharField(_("نام و نام خانوادگی"), max_length=120, blank=True, default="")
+    purpose = models.CharField(_("موضوع مراجعه"), max_length=200, blank=True, default="")
     item = models.ForeignKey(
         "correspondence.Item",
         verbose_name=_("نامه یا درخواست"),

@@ -165,6 +165,8 @@ def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "slot": key,
         "national_id": form.cleaned_data["national_id"],
         "mobile": form.cleaned_data["mobile"],
+        "full_name": form.cleaned_data["full_name"],
+        "visit_purpose": form.cleaned_data["purpose"],
     }
     return redirect("booking-verify")
 
@@ -210,7 +212,12 @@ def _finish_booking(request: HttpRequest, pending: dict[str, str]) -> HttpRespon
         if starts_at is None:
             raise bw.BookingError(_("این نوبت دیگر در دسترس نیست."))
         booking = bw.booking_create(
-            calendar=calendar, starts_at=starts_at, national_id=pending["national_id"], mobile=pending["mobile"]
+            calendar=calendar,
+            starts_at=starts_at,
+            national_id=pending["national_id"],
+            mobile=pending["mobile"],
+            full_name=pending.get("full_name", ""),
+            purpose=pending.get("visit_purpose", ""),
         )
     except bw.BookingError as error:
         messages.error(request, error.message)
@@ -260,9 +267,15 @@ def booking_detail(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/booking.html", context)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def booking_cancel(request: HttpRequest) -> HttpResponse:
+    """GET asks once whether to cancel (one tap must not lose a booking); POST cancels."""
     booking = _granted_booking(request)
+    if request.method == "GET":
+        if booking.state != Booking.State.BOOKED or booking.slot.starts_at <= timezone.now():
+            return redirect("booking-detail")
+        return render(request, "bookings/booking_cancel.html", {"booking": booking, "calendar": booking.calendar})
     try:
         bw.booking_cancel(booking=booking)
     except bw.BookingError as error:

@@ -198,7 +198,14 @@ def _event(booking: Booking, kind: str, actor: User | None = None, **data: str) 
 
 
 def booking_create(
-    *, calendar: Calendar, starts_at: datetime.datetime, national_id: str, mobile: str, item: Item | None = None
+    *,
+    calendar: Calendar,
+    starts_at: datetime.datetime,
+    national_id: str,
+    mobile: str,
+    item: Item | None = None,
+    full_name: str = "",
+    purpose: str = "",
 ) -> Booking:
     """Take one place in a slot for a person whose mobile was verified; confirmation SMS with the code."""
     with transaction.atomic():
@@ -215,7 +222,13 @@ def booking_create(
             )
         slot = _take_place(calendar, starts_at, national_id)
         booking = Booking.objects.create(
-            calendar=calendar, slot=slot, national_id=national_id, mobile=mobile, item=item
+            calendar=calendar,
+            slot=slot,
+            national_id=national_id,
+            mobile=mobile,
+            item=item,
+            full_name=full_name,
+            purpose=purpose,
         )
         _event(booking, "booked", starts_at=starts_at.isoformat())
         _notify(booking, "booking_confirmed", "booked")

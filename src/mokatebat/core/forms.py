@@ -29,6 +29,37 @@ def normalize_data(data: Any, multiline_fields: frozenset[str] = frozenset()) ->
     }
 
 
+# Django's «---------» for "nothing chosen yet" means nothing to a citizen; every select says this instead.
+EMPTY_CHOICE_LABEL = _("انتخاب کنید…")
+_DJANGO_EMPTY_LABEL = "---------"
+
+
+def persian_empty_choices(fields: dict[str, forms.Field]) -> None:
+    """Replace Django's dashed empty choice with a Persian prompt; labels a form chose itself are kept."""
+    for field in fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == _DJANGO_EMPTY_LABEL:
+                field.empty_label = EMPTY_CHOICE_LABEL
+        elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+            choices = list(field.choices)
+            if any(label == _DJANGO_EMPTY_LABEL for _value, label in choices):
+                field.choices = [
+                    (value, EMPTY_CHOICE_LABEL if label == _DJANGO_EMPTY_LABEL else label) for value, label in choices
+                ]
+
+
+class PersianChoicesMixin:
+    """For ModelForms that do not take free text through ``PersianForm`` but still show selects."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        persian_empty_choices(self.fields)
+
+
 class PersianForm(forms.Form):
     """Base for every form that takes text from a person."""
 
@@ -37,6 +68,7 @@ class PersianForm(forms.Form):
             name for name, field in self.base_fields.items() if isinstance(field.widget, forms.Textarea)
         )
         super().__init__(normalize_data(data, multiline), *args, **kwargs)
+        persian_empty_choices(self.fields)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):

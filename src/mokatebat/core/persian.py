@@ -129,6 +129,42 @@ def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN_DIGITS)
 
 
+PERSIAN_THOUSANDS = "\u066c"  # ٬ ARABIC THOUSANDS SEPARATOR (مميز هزارگان)
+
+
+def group_thousands(amount: int) -> str:
+    """«۴۵۰٬۰۰۰»: Persian digits grouped with the Persian separator, never a Latin comma.
+
+    The one place amounts are grouped, for pages and printed PDFs alike.
+    """
+    return to_persian_digits(f"{amount:,}".replace(",", PERSIAN_THOUSANDS))
+
+
 def to_ascii_digits(value: str) -> str:
     """Turn Persian and Arabic-Indic digits into ASCII for parsing."""
     return value.translate(_TO_ASCII_DIGITS)
+
+
+# Endings that make word forms of one word (plural, ezafe, adjective): «مجوزها»، «مطب‌های»، «پزشکان».
+_WORD_ENDINGS = ("هایی", "های", "ها", "ان", "ات", "ای", "ی")
+# Words that carry nothing in a search box, including endings split off by a ZWNJ («مطب‌ها»).
+_SEARCH_STOPWORDS = frozenset({"و", "در", "به", "از", "برای", "را", "با", "که", "این", "یا", *_WORD_ENDINGS})
+_MIN_STEM = 3
+
+
+def search_stems(query: str) -> list[str]:
+    """The words of a search box reduced to their stems, each to be found as part of a search column.
+
+    Matching a stem as a substring finds every form of the word: «مجوز» finds «مجوزهای»; stripping
+    an ending that was part of the word only widens the match, never loses one.
+    """
+    stems = []
+    for word in search_key(query).split():
+        if word in _SEARCH_STOPWORDS:
+            continue
+        for ending in _WORD_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+                word = word[: -len(ending)]
+                break
+        stems.append(word)
+    return list(dict.fromkeys(stems))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import PersianDigitsInput, PersianForm
-from mokatebat.core.jalali import parse_jalali_date
+from mokatebat.core.forms import PersianChoicesMixin, PersianDigitsInput, PersianForm
+from mokatebat.core.jalali import format_jalali_date, parse_jalali_date
+from mokatebat.core.persian import to_persian_digits
 from mokatebat.organization.models import Organization, Unit
 
 from .forms import SubmitLetterForm
@@ -18,14 +21,15 @@ from .uploads import check_upload
 
 
 class JalaliDateField(forms.CharField):
-    default_error_messages = {"invalid": _("تاریخ را به شکل ۱۴۰۵/۰۹/۰۲ وارد کنید.")}
+    # The format, not a fixed example date: a placeholder like «۱۴۰۵/۰۹/۰۲» goes stale and reads as a value.
+    default_error_messages = {"invalid": _("تاریخ را به شکل سال/ماه/روز وارد کنید؛ برای نمونه امروز: %(today)s")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 12)
         kwargs.setdefault("widget", PersianDigitsInput)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": "۱۴۰۵/۰۹/۰۲", "inputmode": "numeric", "dir": "ltr"})
-        # A Jalali calendar opens under the field (site.js); typing a date still works.
+        self.widget.attrs.update({"placeholder": _("سال/ماه/روز"), "inputmode": "numeric", "dir": "ltr"})
+        # A Jalali calendar opens from a button beside the field (site.js); typing a date still works.
         self.widget.attrs.update({"data-jdp": "", "data-jdp-only-date": "", "autocomplete": "off"})
 
     def clean(self, value: Any) -> Any:
@@ -35,7 +39,10 @@ class JalaliDateField(forms.CharField):
         try:
             return parse_jalali_date(value)
         except ValueError as error:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+            today = to_persian_digits(format_jalali_date(timezone.localdate()))
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"today": today}
+            ) from error
 
 
 WAITING_FOR_SECRETARIAT = "waiting"
@@ -96,11 +103,44 @@ class ClassifyForm(VersionedForm):
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
 
 
+def unit_tree_choices(units: list[Unit]) -> list[tuple[Any, Any]]:
+    """The agency's units as a tree for a select: each top unit with sub-units is a group (its own
+    option first), deeper units read «اداره › دفتر» inside their group, so the shape survives a screen
+    reader; top units without sub-units stand alone. Values are public ids, as the fields expect."""
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    known = {unit.pk for unit in units}
+    # A unit whose parent is switched off still has to be reachable: it is shown at the top.
+    tops = [unit for unit in units if unit.parent_id is None or unit.parent_id not in known]
+
+    def below(unit: Unit, prefix: str) -> list[tuple[str, str]]:
+        rows = []
+        for child in children.get(unit.pk, []):
+            label = f"{prefix}{child.name}"
+            rows.append((str(child.public_id), label))
+            rows.extend(below(child, f"{label} › "))
+        return rows
+
+    choices: list[tuple[Any, Any]] = []
+    for top in tops:
+        rows = below(top, "")
+        if rows:
+            choices.append((top.name, [(str(top.public_id), top.name), *rows]))
+        else:
+            choices.append((str(top.public_id), top.name))
+    return choices
+
+
 class UnitChoiceMixin(forms.Form):
     def limit_units(self, agency: Organization, *names: str) -> None:
         units = Unit.objects.filter(organization=agency, is_active=True).select_related("parent").order_by("name")
+        tree = unit_tree_choices(list(units))
         for name in names:
-            self.fields[name].queryset = units  # type: ignore[attr-defined]
+            field = self.fields[name]
+            field.queryset = units  # type: ignore[attr-defined]
+            label = None if isinstance(field, forms.ModelMultipleChoiceField) else field.empty_label  # type: ignore[attr-defined]
+            field.choices = [("", label), *tree] if label is not None else tree  # type: ignore[attr-defined]
 
 
 class ReferForm(VersionedForm, UnitChoiceMixin):
@@ -209,6 +249,14 @@ class ReceivedLetterForm(SubmitLetterForm):
         agency_field.queryset = Organization.objects.filter(pk__in=agency_ids)  # type: ignore[attr-defined]
         self.fields["attachments"].label = _("تصویر نامه و پیوست‌ها")
 
+    def clean_received_on(self) -> datetime.date | None:
+        received_on: datetime.date | None = self.cleaned_data.get("received_on")
+        if received_on is not None and received_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("تاریخ دریافت نمی‌تواند بعد از امروز باشد؛ تاریخی را که نامه رسید وارد کنید."), code="future"
+            )
+        return received_on
+
     def clean_envelope_scan(self) -> Any:
         upload = self.cleaned_data.get("envelope_scan")
         if upload:
@@ -223,7 +271,7 @@ class BundleAnswerForm(PersianForm):
     signer_title = forms.CharField(label=_("سمت امضاکننده"), max_length=120)
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(PersianChoicesMixin, forms.ModelForm):
     """An agency admin adds a subject to the agency's own taxonomy."""
 
     class Meta:

@@ -234,6 +234,11 @@ def _likely_duplicates(item: Item, user: User) -> list[Item]:
     return list(similar.filter(similarity__gte=0.4).order_by("-similarity")[:5])
 
 
+def _addressed_unit_id(item: Item) -> str | None:
+    unit = item.addressed_unit
+    return str(unit.public_id) if unit is not None and unit.is_active else None
+
+
 def _similar_open_items(item: Item, user: User) -> list[Item]:
     """Open items of this agency with nearly the same text, from anyone: candidates for a bundle."""
     if item.bundle_id is not None or item.status == Status.CLOSED:
@@ -293,8 +298,12 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
                 initial={**initial, "category": item.category, "kind": item.kind, "priority": item.priority}
                 | {"confidentiality": item.confidentiality},
             ),
+            # The unit the citizen addressed comes preselected; the deadline defaults to the answer date.
             refer_form=forms.get("refer_form")
-            or f.ReferForm(agency=agency, initial={**initial, "deadline": context["clock"].answer_by}),
+            or f.ReferForm(
+                agency=agency,
+                initial={**initial, "unit": _addressed_unit_id(item), "deadline": context["clock"].answer_by},
+            ),
             reject_form=forms.get("reject_form") or f.RejectForm(initial=initial),
             forward_form=forms.get("forward_form") or f.ForwardForm(initial=initial),
             close_form=forms.get("close_form") or f.CloseForm(initial=initial),
@@ -693,6 +702,7 @@ def _register_received_letter(user: User, form: f.ReceivedLetterForm) -> Item:
     data = form.cleaned_data
     received_on = data.get("received_on")
     now = timezone.now()
+    # The form refuses future dates; today's letter keeps the moment it was registered.
     at = now if received_on is None or received_on >= timezone.localdate() else _noon(received_on)
     with transaction.atomic():
         item, created = wf.item_submit(

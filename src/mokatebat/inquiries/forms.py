@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import PersianForm, normalize_data
+from mokatebat.core.forms import PersianChoicesMixin, PersianForm, normalize_data
 from mokatebat.correspondence.uploads import check_upload
 from mokatebat.correspondence.workflow import CheckedUpload
 from mokatebat.organization.models import Organization
@@ -97,7 +97,7 @@ class InquiryTypeAdminForm(forms.ModelForm):
         ]
 
 
-class InquiryTypeForm(forms.ModelForm):  # the agency's own page; the agency comes from the person
+class InquiryTypeForm(PersianChoicesMixin, forms.ModelForm):  # the agency's own page; the agency comes from the person
     shared_fields = forms.TypedMultipleChoiceField(
         label=_("اطلاعاتی که فرستاده می‌شود"),
         choices=SharedField.choices,

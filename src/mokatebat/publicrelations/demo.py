@@ -17,7 +17,7 @@ from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.organization.models import Organization, Unit, User
 
 from . import workflow as pr
-from .models import DEFAULT_EXTRA_CATEGORIES, ExtraCategory, GuidanceCategory, MeetingSlot
+from .models import DEFAULT_EXTRA_CATEGORIES, ExtraCategory, GuidanceCategory, MeetingSlot, falls_on_weekend
 
 AGENCY = "moh"
 KEY = "demo-pr:"
@@ -60,6 +60,8 @@ def _slots(agency: Organization, now: datetime.datetime) -> list[MeetingSlot]:
             starts = timezone.make_aware(
                 datetime.datetime.combine(today + datetime.timedelta(days=day), datetime.time(hour))
             )
+            if falls_on_weekend(starts):
+                continue
             slot, _created = MeetingSlot.objects.get_or_create(
                 agency=agency, starts_at=starts, defaults={"place": "دفتر ریاست، ساختمان ستاد، طبقه سوم"}
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -15,7 +16,16 @@ from mokatebat.correspondence.models import Attachment, Kind
 from mokatebat.correspondence.staff_forms import JalaliDateField, UnitChoiceMixin, VersionedForm
 from mokatebat.organization.models import Organization, Unit
 
-from .models import PR_KINDS, ExtraCategory, GuidanceCategory, GuidanceRecord, Meeting, MeetingSlot
+from .models import (
+    PR_KINDS,
+    WEEKEND_SLOT_MESSAGE,
+    ExtraCategory,
+    GuidanceCategory,
+    GuidanceRecord,
+    Meeting,
+    MeetingSlot,
+    falls_on_weekend,
+)
 
 PR_KIND_CHOICES = [(k.value, k.label) for k in PR_KINDS]
 
@@ -180,8 +190,10 @@ class ScheduleForm(PersianForm):
 
     def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        free = MeetingSlot.objects.filter(agency=agency, is_active=True, starts_at__gt=timezone.now()).exclude(
-            pk__in=_booked_slots()
+        free = (
+            MeetingSlot.objects.filter(agency=agency, is_active=True, starts_at__gt=timezone.now())
+            .on_working_days()
+            .exclude(pk__in=_booked_slots())
         )
         self.fields["slot"].queryset = free.order_by("starts_at")  # type: ignore[attr-defined]
 
@@ -237,6 +249,15 @@ class SlotForm(PersianForm):
     day = JalaliDateField(label=_("تاریخ"))
     time = forms.TimeField(label=_("ساعت"), widget=forms.TimeInput(attrs={"type": "time", "dir": "ltr"}))
     place = forms.CharField(label=_("محل"), max_length=200)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, time = data.get("day"), data.get("time")
+        if day and time:
+            data["starts_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
+            if falls_on_weekend(data["starts_at"]):
+                self.add_error("day", WEEKEND_SLOT_MESSAGE)
+        return data
 
 
 class ThanksForm(PersianForm):

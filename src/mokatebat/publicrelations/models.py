@@ -7,14 +7,17 @@ meeting request) with the same tracking code and timeline; this app adds what PR
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mokatebat.bookings.slots import weekend_days
 from mokatebat.correspondence.models import Attachment, Item, Kind
 from mokatebat.organization.models import Organization, Unit
 
@@ -23,6 +26,7 @@ FEEDBACK_KINDS = (Kind.COMPLAINT, Kind.CRITICISM, Kind.SUGGESTION, Kind.REPORT)
 PR_KINDS = (*FEEDBACK_KINDS, Kind.MEETING_REQUEST)
 # Kinds whose online form asks "about whom" (a unit of the agency or a typed name).
 ABOUT_WHOM_KINDS = (Kind.COMPLAINT, Kind.CRITICISM, Kind.REPORT)
+WEEKEND_SLOT_MESSAGE = _("روز تعطیل هفته (جمعه) وقت ملاقات ندارد؛ روز کاری دیگری انتخاب کنید.")
 
 
 class ExtraCategory(models.Model):
@@ -209,6 +213,18 @@ class GuidanceRecord(models.Model):
         return self.topic
 
 
+def falls_on_weekend(moment: datetime.datetime) -> bool:
+    """True on the agencies' weekly days off (Friday unless ``BOOKINGS_WEEKEND_DAYS`` says otherwise)."""
+    return timezone.localtime(moment).weekday() in weekend_days()
+
+
+class MeetingSlotQuerySet(models.QuerySet["MeetingSlot"]):
+    def on_working_days(self) -> MeetingSlotQuerySet:
+        """Slots that are not on a weekly day off: a Friday slot made before the rule is never offered."""
+        # Django's week_day runs Sunday=1 … Saturday=7 (in the current time zone); Python's Monday=0.
+        return self.exclude(starts_at__week_day__in=[(day + 1) % 7 + 1 for day in weekend_days()])
+
+
 class MeetingSlot(models.Model):
     """A time on the head's calendar offered for public meetings (ملاقات مردمی)."""
 
@@ -218,6 +234,8 @@ class MeetingSlot(models.Model):
     place = models.CharField(_("محل"), max_length=200)
     is_active = models.BooleanField(_("فعال"), default=True)
 
+    objects = MeetingSlotQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("وقت ملاقات")
         verbose_name_plural = _("وقت‌های ملاقات")
@@ -226,6 +244,10 @@ class MeetingSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} — {self.place}"
+
+    def clean(self) -> None:
+        if self.starts_at and falls_on_weekend(self.starts_at):
+            raise ValidationError({"starts_at": WEEKEND_SLOT_MESSAGE})
 
 
 class Meeting(models.Model):

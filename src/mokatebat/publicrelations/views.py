@@ -6,7 +6,6 @@ Every view fetches its object for this user first (404/403 otherwise) and calls 
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -542,9 +541,8 @@ def meetings(request: HttpRequest) -> HttpResponse:
     slot_form = f.SlotForm(request.POST or None)
     if request.method == "POST" and slot_form.is_valid():
         d = slot_form.cleaned_data
-        starts_at = timezone.make_aware(datetime.datetime.combine(d["day"], d["time"]))
         _slot, created = MeetingSlot.objects.get_or_create(
-            agency=agency, starts_at=starts_at, defaults={"place": d["place"]}
+            agency=agency, starts_at=d["starts_at"], defaults={"place": d["place"]}
         )
         if created:
             messages.success(request, _("وقت ملاقات به تقویم افزوده شد."))
@@ -570,7 +568,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, status: int = 200, **f
     if meeting.state == Meeting.State.SCHEDULED:
         context["reschedule_form"] = forms.get("reschedule_form") or f.ScheduleForm(agency=agency)
         context["cancel_form"] = forms.get("cancel_form") or f.ReasonForm()
-        context["outcome_form"] = forms.get("outcome_form") or f.OutcomeForm(agency=agency)
+        if meeting.slot is not None and meeting.slot.starts_at <= timezone.now():
+            context["outcome_form"] = forms.get("outcome_form") or f.OutcomeForm(agency=agency)
     context["referrals"] = meeting.item.referrals.select_related("unit").order_by("created_at")
     return render(request, "publicrelations/meeting.html", context, status=status)
 

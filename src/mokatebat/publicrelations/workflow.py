@@ -41,6 +41,7 @@ from .models import (
     DEFAULT_THANKS_OTHER,
     FEEDBACK_KINDS,
     PR_KINDS,
+    WEEKEND_SLOT_MESSAGE,
     Decision,
     ExtraCategory,
     GuidanceRecord,
@@ -51,6 +52,7 @@ from .models import (
     RedactedAttachment,
     RedactedCopy,
     ThankYouText,
+    falls_on_weekend,
 )
 from .redaction import Identity, redact, redact_file_name
 
@@ -425,6 +427,7 @@ def _book(meeting: Meeting, slot: MeetingSlot, item: Item) -> None:
     """Take the slot; PostgreSQL's partial unique index refuses a second booking of the same slot."""
     _require(slot.agency_id == item.agency_id and slot.is_active, _("این وقت در تقویم ملاقات‌ها نیست."))
     _require(slot.starts_at > timezone.now(), _("این وقت گذشته است."))
+    _require(not falls_on_weekend(slot.starts_at), str(WEEKEND_SLOT_MESSAGE))
     meeting.slot = slot
     meeting.state = Meeting.State.SCHEDULED
     try:
@@ -503,6 +506,10 @@ def meeting_record_outcome(
     at = timezone.now()
     with transaction.atomic():
         item, meeting = _locked_meeting(meeting, Meeting.State.SCHEDULED)
+        _require(
+            meeting.slot is not None and meeting.slot.starts_at <= at,
+            _("ملاقات هنوز برگزار نشده است؛ نتیجه را پس از زمان ملاقات ثبت کنید."),
+        )
         meeting.state = Meeting.State.HELD
         meeting.outcome = Meeting.Outcome.FOLLOW_UP if follow_ups else Meeting.Outcome.NO_ACTION
         meeting.outcome_note = note

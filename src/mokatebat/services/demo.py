@@ -1,4 +1,4 @@
-"""Demo services of the e-service desk: full cards and forms for the ministry and the province.
+"""Demo services of the e-service desk: full cards and forms for every agency of the demo network.
 
 Idempotent: a service that exists already (by agency and code) is left as it is, so this also runs
 on a database loaded before the service desk existed.
@@ -26,6 +26,7 @@ SERVICES: tuple[dict[str, Any], ...] = (
         "unit": "اداره نظارت بر مؤسسات پزشکی و داروخانه‌ها",
         "card": {
             "title": "صدور مجوز تأسیس مطب",
+            "keywords": ["مجوز مطب", "پروانه مطب", "پروانه تأسیس مطب", "جواز مطب", "مطب پزشک"],
             "category": "مجوزها و پروانه‌ها",
             "description": (
                 "صدور پروانه تأسیس مطب برای پزشکان عمومی و متخصص دارای پروانه اشتغال به کار پزشکی معتبر. "
@@ -245,6 +246,186 @@ SERVICES: tuple[dict[str, Any], ...] = (
             {"type": "text", "label": "شماره مدرک", "required": True},
             {"type": "jalali_date", "label": "تاریخ مدرک", "required": True},
             {"type": "file", "label": "تصویر مدرک", "required": True, "max_mb": 2, "file_types": ["pdf", "jpg", "png"]},
+        ],
+    },
+    {
+        "agency": "hz-edu",
+        "owner": "hz-edu.service",
+        "code": "enrolment-certificate",
+        "unit": "معاونت آموزش متوسطه",
+        "card": {
+            "title": "صدور گواهی اشتغال به تحصیل دانش‌آموز",
+            "keywords": ["گواهی تحصیلی", "گواهی اشتغال به تحصیل", "نامه مدرسه", "معافیت تحصیلی"],
+            "category": "گواهی‌ها",
+            "description": (
+                "گواهی اشتغال به تحصیل دانش‌آموزان مدارس استان هرمزگان برای ارائه به نظام وظیفه، بیمه، "
+                "بانک یا سفارت. خروجی: گواهی الکترونیکی با شماره و کد استعلام که هر دستگاهی اصالت آن را "
+                "در صفحه بررسی اصالت می‌بیند."
+            ),
+            "steps": [
+                "ثبت درخواست با کد ملی دانش‌آموز و نام مدرسه",
+                "تأیید اشتغال به تحصیل از سامانه دانش‌آموزی",
+                "صدور گواهی الکترونیکی و پیامک آماده بودن آن",
+            ],
+            "required_documents": ["تصویر کارت ملی یا شناسنامه دانش‌آموز"],
+            "laws": [{"title": "آیین‌نامه اجرایی مدارس", "url": "https://qavanin.ir/"}],
+            "faq": [
+                {"question": "گواهی برای چه مدتی معتبر است؟", "answer": "تا پایان همان سال تحصیلی."},
+                {"question": "آیا باید به مدرسه مراجعه کنم؟", "answer": "خیر؛ گواهی الکترونیکی صادر می‌شود."},
+            ],
+            "expected_duration": "۲ روز کاری",
+            "fees": "رایگان",
+            "complaint_procedure": (
+                "شکایت از طریق «ارسال نامه» به اداره کل آموزش و پرورش هرمزگان (اداره ارزیابی عملکرد و "
+                "پاسخگویی به شکایات) با ذکر کد رهگیری؛ پاسخ ظرف ۷ روز کاری."
+            ),
+            "responsible_title": "معاون آموزش متوسطه",
+            "channels": ["online", "counter_office"],
+            "appointment_required": False,
+            "is_published": True,
+        },
+        "fields": [
+            {"type": "national_id", "label": "کد ملی دانش‌آموز", "required": True},
+            {"type": "text", "label": "نام مدرسه", "required": True},
+            {"type": "choice", "label": "پایه تحصیلی", "required": True, "options": ["دهم", "یازدهم", "دوازدهم"]},
+            {
+                "type": "choice",
+                "label": "مرجع ارائه گواهی",
+                "required": True,
+                "options": ["نظام وظیفه", "بیمه", "بانک", "سفارت", "سایر"],
+            },
+        ],
+    },
+    {
+        "agency": "hz-edu",
+        "owner": "hz-edu.service",
+        "code": "school-transfer",
+        "unit": "معاونت آموزش ابتدایی",
+        "card": {
+            "title": "درخواست انتقال دانش‌آموز ابتدایی به مدرسه دیگر",
+            "keywords": ["جابه‌جایی مدرسه", "تغییر مدرسه", "انتقالی دانش‌آموز"],
+            "category": "ثبت‌نام و انتقال",
+            "description": (
+                "درخواست انتقال دانش‌آموز دوره ابتدایی به مدرسه دیگری در همان شهر یا شهر دیگر استان، "
+                "به دلیل تغییر محل سکونت یا موارد خاص. خروجی: متن تصمیم (موافقت با نام مدرسه مقصد، یا "
+                "دلیل مخالفت) که در صفحه پیگیری و با پیامک اعلام می‌شود."
+            ),
+            "steps": [
+                "ثبت درخواست با نشانی محل سکونت تازه",
+                "بررسی ظرفیت مدرسه مقصد در اداره آموزش و پرورش منطقه",
+                "اعلام تصمیم به ولی دانش‌آموز",
+            ],
+            "required_documents": ["اجاره‌نامه یا سند محل سکونت تازه"],
+            "laws": [],
+            "faq": [{"question": "در میانه سال هم می‌شود؟", "answer": "بله، اگر مدرسه مقصد ظرفیت داشته باشد."}],
+            "expected_duration": "۵ روز کاری",
+            "fees": "رایگان",
+            "complaint_procedure": "شکایت از طریق «ارسال نامه» به اداره کل آموزش و پرورش هرمزگان با ذکر کد رهگیری.",
+            "responsible_title": "معاون آموزش ابتدایی",
+            "channels": ["online"],
+            "appointment_required": False,
+            "is_published": True,
+        },
+        "fields": [
+            {"type": "national_id", "label": "کد ملی دانش‌آموز", "required": True},
+            {"type": "text", "label": "مدرسه فعلی", "required": True},
+            {"type": "text", "label": "مدرسه مقصد پیشنهادی", "required": False},
+            {"type": "long_text", "label": "دلیل انتقال", "required": True},
+            {"type": "postal_code", "label": "کد پستی محل سکونت تازه", "required": True},
+        ],
+    },
+    {
+        "agency": "hz-roads",
+        "owner": "hz-roads.service",
+        "code": "road-access-permit",
+        "unit": "اداره نگهداری ابنیه و راه‌ها",
+        "card": {
+            "title": "صدور مجوز راه دسترسی به حریم راه‌های استان",
+            "keywords": ["مجوز دسترسی", "مجوز حریم راه", "راه دسترسی", "مجوز ورودی جاده"],
+            "category": "مجوزها و پروانه‌ها",
+            "description": (
+                "مجوز احداث راه دسترسی یا ورودی از املاک، پمپ بنزین، مجتمع خدماتی و واحدهای تولیدی به "
+                "راه‌های اصلی و فرعی استان هرمزگان. خروجی: مجوز الکترونیکی با شماره و کد استعلام."
+            ),
+            "steps": [
+                "ثبت درخواست با موقعیت ملک و نقشه",
+                "بازدید کارشناس از محل",
+                "بررسی در کمیسیون حریم راه",
+                "صدور مجوز و پیامک آماده بودن آن",
+            ],
+            "required_documents": ["سند یا قولنامه ملک", "نقشه موقعیت (کروکی) ملک نسبت به راه"],
+            "laws": [{"title": "قانون ایمنی راه‌ها و راه‌آهن", "url": "https://qavanin.ir/"}],
+            "faq": [{"question": "بازدید چه زمانی است؟", "answer": "حداکثر ۵ روز کاری پس از ثبت درخواست."}],
+            "expected_duration": "۲۰ روز کاری",
+            "fees": "۱٬۵۰۰٬۰۰۰ ریال هزینه کارشناسی، پس از بازدید",
+            "complaint_procedure": "شکایت از طریق «ارسال نامه» به اداره کل راه و شهرسازی هرمزگان با ذکر کد رهگیری.",
+            "responsible_title": "رئیس اداره نگهداری ابنیه و راه‌ها",
+            "channels": ["online", "counter_office"],
+            "appointment_required": True,
+            "is_published": True,
+        },
+        "fields": [
+            {"type": "text", "label": "نام محور (راه)", "required": True},
+            {
+                "type": "text",
+                "label": "کیلومتر محل",
+                "required": True,
+                "help_text": "مانند «کیلومتر ۲۳ بندرعباس–میناب»",
+            },
+            {
+                "type": "choice",
+                "label": "نوع کاربری",
+                "required": True,
+                "options": ["مسکونی", "کشاورزی", "صنعتی", "خدمات بین‌راهی"],
+            },
+            {
+                "type": "file",
+                "label": "کروکی موقعیت",
+                "required": True,
+                "max_mb": 5,
+                "file_types": ["pdf", "jpg", "png"],
+            },
+        ],
+    },
+    {
+        "agency": "hz-agri",
+        "owner": "hz-agri.service",
+        "code": "aquaculture-licence",
+        "unit": "مدیریت امور شیلات و آبزیان",
+        "card": {
+            "title": "صدور پروانه بهره‌برداری مزرعه پرورش میگو و آبزیان",
+            "keywords": ["پروانه پرورش میگو", "مجوز پرورش آبزیان", "مجوز شیلات", "مزرعه میگو"],
+            "category": "مجوزها و پروانه‌ها",
+            "description": (
+                "پروانه بهره‌برداری برای مزارع پرورش میگو و ماهی در سواحل هرمزگان، پس از پایان ساخت و "
+                "تأیید کارشناس شیلات. خروجی: پروانه الکترونیکی با شماره و کد استعلام."
+            ),
+            "steps": [
+                "ثبت درخواست با شماره موافقت اصولی",
+                "بازدید کارشناس شیلات از مزرعه",
+                "صدور پروانه بهره‌برداری",
+            ],
+            "required_documents": ["موافقت اصولی", "تصویر مجوز محیط زیست"],
+            "laws": [{"title": "قانون حفاظت و بهره‌برداری از منابع آبزی", "url": "https://qavanin.ir/"}],
+            "faq": [{"question": "اعتبار پروانه چند سال است؟", "answer": "پنج سال، قابل تمدید."}],
+            "expected_duration": "۱۵ روز کاری",
+            "fees": "رایگان",
+            "complaint_procedure": "شکایت از طریق «ارسال نامه» به سازمان جهاد کشاورزی هرمزگان با ذکر کد رهگیری.",
+            "responsible_title": "مدیر امور شیلات و آبزیان",
+            "channels": ["online", "counter_office"],
+            "appointment_required": False,
+            "is_published": True,
+        },
+        "fields": [
+            {"type": "text", "label": "شماره موافقت اصولی", "required": True},
+            {"type": "number", "label": "مساحت مزرعه (هکتار)", "required": True},
+            {
+                "type": "choice",
+                "label": "نوع آبزی",
+                "required": True,
+                "options": ["میگو", "ماهی دریایی", "ماهی گرم‌آبی"],
+            },
+            {"type": "file", "label": "موافقت اصولی", "required": True, "max_mb": 5, "file_types": ["pdf"]},
         ],
     },
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -64,6 +65,12 @@ class CardForm(PersianForm):
         required=False,
         help_text=_("هر سطر: پرسش | پاسخ"),
     )
+    keywords = forms.CharField(
+        label=_("کلیدواژه‌ها و هم‌معناها"),
+        required=False,
+        max_length=1000,
+        help_text=_("واژه‌هایی که مردم برای این خدمت به کار می‌برند، با «،» جدا؛ مثلاً «مجوز مطب، پروانه مطب»."),
+    )
     expected_duration = forms.CharField(label=_("مدت زمان انجام"), max_length=120, help_text=_("مثلاً «۱۰ روز کاری»"))
     fees = forms.CharField(
         label=_("هزینه‌ها"),
@@ -122,6 +129,13 @@ class CardForm(PersianForm):
                 raise ValidationError(_("نشانی «%(url)s» درست نیست.") % {"url": law["url"]}) from error
         return laws
 
+    def clean_keywords(self) -> list[str]:
+        words = re.split(r"[،,\n]", self.cleaned_data["keywords"])
+        kept = list(dict.fromkeys(word.strip() for word in words if word.strip()))
+        if any(len(word) > 100 for word in kept):
+            raise ValidationError(_("هر کلیدواژه حداکثر ۱۰۰ نویسه است."))
+        return kept
+
     def clean_faq(self) -> list[dict[str, str]]:
         message = str(_("سطر «%(line)s» باید به شکل «پرسش | پاسخ» باشد."))
         return _pairs(self.cleaned_data["faq"], "question", "answer", message)
@@ -136,6 +150,7 @@ class CardForm(PersianForm):
             "required_documents": "\n".join(version.required_documents),
             "laws": "\n".join(f"{law['title']} {SEPARATOR} {law['url']}" for law in version.laws),
             "faq": "\n".join(f"{q['question']} {SEPARATOR} {q['answer']}" for q in version.faq),
+            "keywords": "، ".join(version.keywords),
             "expected_duration": version.expected_duration,
             "fees": version.fees,
             "complaint_procedure": version.complaint_procedure,

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mokatebat.core.persian import search_stems
 from mokatebat.correspondence.models import Item, Response
 from mokatebat.organization.models import Organization, Unit
 
@@ -54,6 +55,14 @@ class Immutable(models.Model):
 class ServiceQuerySet(models.QuerySet["Service"]):
     def published(self) -> ServiceQuerySet:
         return self.filter(published_version__isnull=False, agency__is_active=True)
+
+    def matching(self, query: str) -> ServiceQuerySet:
+        """Published cards that hold every word of ``query`` in any of its forms, in the title,
+        category, description or the card's own keywords and synonyms."""
+        services = self
+        for stem in search_stems(query):
+            services = services.filter(published_version__search_document__contains=stem)
+        return services
 
 
 class Service(models.Model):
@@ -122,7 +131,11 @@ class ServiceCardVersion(Immutable):
         "inquiries.InquiryType", verbose_name=_("استعلام‌های خودکار"), blank=True, related_name="+"
     )
     is_published = models.BooleanField(_("منتشر شده"), default=False)
-    # Normalised title, category and description for the catalogue search.
+    # The words citizens use for this service besides its official title (مجوز for پروانه…).
+    keywords = ArrayField(
+        models.CharField(max_length=100), verbose_name=_("کلیدواژه‌ها و هم‌معناها"), default=list, blank=True
+    )
+    # Normalised title, category, description and keywords for the catalogue search.
     search_document = models.TextField(blank=True, editable=False)
 
     class Meta:

@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mokatebat.core.i18n import screen_digits
-from mokatebat.core.persian import search_key
 from mokatebat.correspondence.forms import new_form_nonce
 from mokatebat.correspondence.views import RECEIPTS_SESSION_KEY, TRACKED_SESSION_KEY, _get_item_for_session, _remember
 from mokatebat.correspondence.workflow import WorkflowError
@@ -60,7 +59,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["category"]:
             services = services.filter(published_version__category=form.cleaned_data["category"])
         if form.cleaned_data["q"]:
-            services = services.filter(published_version__search_document__icontains=search_key(form.cleaned_data["q"]))
+            services = services.matching(form.cleaned_data["q"])
     categories = (
         ServiceCardVersion.objects.filter(pk__in=Service.objects.published().values("published_version"))
         .order_by("category")

@@ -40,6 +40,7 @@ CARD_FIELDS = (
     "channels",
     "appointment_required",
     "is_published",
+    "keywords",
 )
 
 
@@ -73,7 +74,14 @@ def card_save(*, service: Service, card: dict[str, Any], actor: User) -> Service
         service = _locked(service)
         number = (service.card_versions.aggregate(last=Max("number"))["last"] or 0) + 1
         content = {name: card[name] for name in CARD_FIELDS if name in card}
-        words = " ".join([content.get("title", ""), content.get("category", ""), content.get("description", "")])
+        words = " ".join(
+            [
+                content.get("title", ""),
+                content.get("category", ""),
+                content.get("description", ""),
+                *content.get("keywords", []),
+            ]
+        )
         version = ServiceCardVersion.objects.create(
             service=service, number=number, created_by=actor, search_document=search_key(words), **content
         )

@@ -16,7 +16,7 @@ from mokatebat.core.persian import to_persian_digits
 from mokatebat.correspondence.models import EventKind, Item
 from mokatebat.correspondence.workflow import RequesterDetails, info_request, item_register, response_issue
 from mokatebat.organization.models import User
-from mokatebat.testing.browser import assert_accessible, assert_no_horizontal_scroll, screenshot
+from mokatebat.testing.browser import assert_accessible, assert_no_horizontal_scroll, open_menu, screenshot
 
 from .conftest import sent_code
 
@@ -54,6 +54,7 @@ def test_citizen_signs_in_on_a_phone_sees_letters_and_answers_a_question(
 
     page = phone_page
     page.goto(f"{base}/")
+    open_menu(page)
     page.get_by_role("link", name="ورود شهروند").click()
     page.wait_for_url(re.compile(r"/account/sign-in/$"))
     check(page, "account sign-in phone")
@@ -66,6 +67,7 @@ def test_citizen_signs_in_on_a_phone_sees_letters_and_answers_a_question(
     page.locator("#id_code").fill(to_persian_digits(sent_code(citizen.mobile)))
     page.locator("#id_code").press("Enter")
     page.wait_for_url(re.compile(r"/account/$"))
+    open_menu(page)
     expect(page.get_by_role("link", name="پرونده من")).to_be_visible()
     expect(page.get_by_text("منتظر پاسخ شما")).to_be_visible()
     expect(page.get_by_role("link", name=asked.subject)).to_be_visible()
@@ -90,6 +92,7 @@ def test_citizen_signs_in_on_a_phone_sees_letters_and_answers_a_question(
     assert download.value.suggested_filename.endswith(".pdf")
     page.get_by_role("button", name="خروج").click()
     page.wait_for_url(re.compile(r"/$"))
+    open_menu(page)
     expect(page.get_by_role("link", name="ورود شهروند")).to_be_visible()
 
     # The same pages at desktop width.

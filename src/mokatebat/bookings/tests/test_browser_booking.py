@@ -48,6 +48,8 @@ def test_citizen_books_and_reschedules_on_a_phone(live_server: Any, phone_page: 
     expect(page.get_by_role("heading", name="نوبت‌های خالی")).to_be_visible()
     check(page, "booking-slots-phone")
     page.locator("a[href*='/book/?slot=']").first.click()
+    page.locator("#id_full_name").fill("مریم احمدی")
+    page.locator("#id_purpose").fill("تحویل مدارک")
     page.locator("#id_national_id").fill("۱۲۳")
     page.locator("#id_mobile").fill("۰۹۱۲۱۲۳۴۵۶۷")
     page.get_by_role("button", name="فرستادن کد تأیید").click()

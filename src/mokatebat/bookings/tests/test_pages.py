@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from mokatebat.accounts.tests.conftest import sign_in
 from mokatebat.bookings import workflow as bw
 from mokatebat.bookings.models import Booking, Calendar
 from mokatebat.bookings.slots import free_slots
@@ -25,10 +26,19 @@ def test_citizen_books_with_an_sms_code(anyone: Client, desk: Calendar, frozen_n
     page = anyone.get(f"/appointments/calendars/{desk.public_id}/")
     assert f"?slot={slot.key}" in page.content.decode()
     someone = person(20)
-    form = {"slot": slot.key, "national_id": someone, "mobile": "۰۹۱۲۱۲۳۴۵۶۷"}
+    form = {
+        "slot": slot.key,
+        "full_name": "مریم احمدي",
+        "national_id": someone,
+        "mobile": "۰۹۱۲۱۲۳۴۵۶۷",
+        "purpose": "تحویل مدارک پروانه مطب",
+    }
     bad = anyone.post(f"/appointments/calendars/{desk.public_id}/book/", {**form, "national_id": "123"})
     assert bad.status_code == 400
     assert 'value="09121234567"' in bad.content.decode()  # kept, normalised
+    nameless = anyone.post(f"/appointments/calendars/{desk.public_id}/book/", {**form, "full_name": "", "purpose": ""})
+    assert nameless.status_code == 400
+    assert nameless.content.decode().count("این فیلد لازم است") + nameless.content.decode().count("errorlist") >= 2
     assert anyone.post(f"/appointments/calendars/{desk.public_id}/book/", form)["Location"] == "/appointments/verify/"
     assert not Booking.objects.exists()
     assert anyone.post("/appointments/verify/", {"code": "12345"}).status_code == 400
@@ -36,6 +46,7 @@ def test_citizen_books_with_an_sms_code(anyone: Client, desk: Calendar, frozen_n
     assert done["Location"] == "/appointments/booking/"
     booking = Booking.objects.get()
     assert (booking.national_id, booking.mobile, booking.slot.starts_at) == (someone, "09121234567", slot.starts_at)
+    assert (booking.full_name, booking.purpose) == ("مریم احمدی", "تحویل مدارک پروانه مطب")
     assert booking.code in anyone.get("/appointments/booking/").content.decode()
 
 
@@ -51,6 +62,11 @@ def test_manage_needs_id_code_and_sms_code(anyone: Client, desk: Calendar, froze
     assert (
         anyone.post("/appointments/booking/reschedule/", {"slot": free_slots(desk, limit=3)[2].key}).status_code == 302
     )
+    # The cancel button asks once; only the confirmation cancels.
+    question = anyone.get("/appointments/booking/cancel/").content.decode()
+    assert "این نوبت لغو شود؟" in question
+    assert Booking.objects.get(pk=booking.pk).state == Booking.State.BOOKED
+    assert 'href="/appointments/booking/cancel/"' in anyone.get("/appointments/booking/").content.decode()
     anyone.post("/appointments/booking/cancel/")
     assert Booking.objects.get(pk=booking.pk).state == Booking.State.CANCELLED
 
@@ -74,3 +90,37 @@ def test_staff_see_only_their_agencys_calendars(desk: Calendar, manager: User, o
 
 def test_overview_is_for_managers(desk: Calendar, clerk: User) -> None:
     assert signed_in(clerk).get("/staff/appointments/").status_code == 403
+
+
+def test_the_staff_day_view_lists_who_is_coming_and_why(desk: Calendar, manager: User, frozen_now: Any) -> None:
+    bw.booking_create(
+        calendar=desk,
+        starts_at=at(21, 8),
+        national_id=person(24),
+        mobile="09121234567",
+        full_name="علی رضایی",
+        purpose="پیگیری نامه ۱۲۳۴۵",
+    )
+    day = signed_in(manager).get(f"/staff/appointments/calendars/{desk.public_id}/?day=1405/08/30").content.decode()
+    assert "علی رضایی" in day
+    assert "پیگیری نامه ۱۲۳۴۵" in day
+
+
+def test_bookings_appear_in_the_citizens_account(anyone: Client, desk: Calendar, frozen_now: Any) -> None:
+    mine = bw.booking_create(
+        calendar=desk,
+        starts_at=at(22, 9),
+        national_id=person(25),
+        mobile="09121234567",
+        full_name="زهرا کاظمی",
+        purpose="تحویل مدارک",
+    )
+    # The same national ID with another mobile is not proof of being this person.
+    other = bw.booking_create(calendar=desk, starts_at=at(23, 8), national_id=person(25), mobile="09351112233")
+    sign_in(anyone, person(25), "09121234567")
+    page = anyone.get("/account/").content.decode()
+    assert "نوبت‌های من" in page
+    assert mine.code in page
+    assert "تحویل مدارک" in page
+    assert desk.name in page
+    assert other.code not in page

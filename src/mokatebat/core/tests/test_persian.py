@@ -151,3 +151,21 @@ def test_digits_convert_to_persian_for_display_and_back_for_parsing() -> None:
 @given(st.integers(min_value=0))
 def test_persian_digits_round_trip_to_ascii(number: int) -> None:
     assert to_ascii_digits(to_persian_digits(number)) == str(number)
+
+
+def test_search_stems_fold_word_forms_and_drop_empty_words() -> None:
+    from mokatebat.core.persian import search_stems
+
+    assert search_stems("مجوزهای مطب‌ها") == ["مجوز", "مطب"]
+    assert search_stems("پزشکان برای مطب") == ["پزشک", "مطب"]
+    assert search_stems("مجوز مطب") == ["مجوز", "مطب"]
+    assert search_stems("  ") == []
+
+
+def test_amounts_are_grouped_with_the_persian_separator_never_a_latin_comma() -> None:
+    from mokatebat.core.persian import group_thousands
+
+    assert group_thousands(450_000) == "۴۵۰٬۰۰۰"
+    assert group_thousands(1_050_000) == "۱٬۰۵۰٬۰۰۰"
+    assert group_thousands(0) == "۰"
+    assert "," not in group_thousands(123_456_789)

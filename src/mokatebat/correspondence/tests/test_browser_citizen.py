@@ -20,7 +20,13 @@ from mokatebat.core.persian import normalize_text, to_persian_digits
 from mokatebat.core.tracking import format_tracking_code, new_tracking_code
 from mokatebat.correspondence.models import Item
 from mokatebat.organization.models import Organization, Unit
-from mokatebat.testing.browser import accessibility_problems, assert_accessible, assert_no_horizontal_scroll, screenshot
+from mokatebat.testing.browser import (
+    accessibility_problems,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    open_menu,
+    screenshot,
+)
 
 # Until src/conftest.py loads the plugin for every suite; registering a plugin twice is harmless.
 
@@ -146,6 +152,7 @@ def test_a_citizen_sends_a_letter_from_a_phone_and_tracks_it_with_persian_digits
     assert item.requester.national_id == national_id  # typed in Persian digits, stored in ASCII
     assert item.requester.mobile == "09121234567"  # typed as +98…
 
+    open_menu(page)
     on_new_page(page, page.get_by_role("link", name="پیگیری", exact=True).click, r"/track/$")
     ask_for_status(page, national_id, code)
     page.wait_for_url(re.compile(rf"/track/{item.public_id}/$"))
@@ -241,6 +248,7 @@ def test_every_citizen_page_has_no_serious_accessibility_violations(
     visit(page, f"{live_server.url}/")
     check("home")
 
+    open_menu(page)
     on_new_page(page, page.get_by_role("link", name="ارسال نامه", exact=True).click, r"/letters/new/$")
     check("send")
 
@@ -257,6 +265,7 @@ def test_every_citizen_page_has_no_serious_accessibility_violations(
     expect(page.locator(".timeline li").first).to_be_visible()
     check("track-result")
 
+    open_menu(page)
     on_new_page(page, page.get_by_role("link", name="پیگیری", exact=True).click, r"/track/$")
     check("track")
 
@@ -315,11 +324,13 @@ def test_the_language_button_turns_the_page_english_and_back_to_persian(live_ser
     expect(html).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", level=1)).to_have_text("پیگیری نامه")
 
+    open_menu(page)
     on_new_page(page, page.get_by_role("button", name="English").click, r"/track/$")
     expect(html).to_have_attribute("lang", "en")
     expect(html).to_have_attribute("dir", "ltr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Track a letter")
 
+    open_menu(page)
     on_new_page(page, page.get_by_role("button", name="فارسی").click, r"/track/$")
     expect(html).to_have_attribute("lang", "fa")
     expect(html).to_have_attribute("dir", "rtl")

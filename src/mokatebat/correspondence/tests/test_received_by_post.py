@@ -81,3 +81,20 @@ def test_an_envelope_scan_that_is_not_what_it_claims_is_refused_and_nothing_is_s
     assert "با پسوند آن مطابقت ندارد" in response.content.decode()
     assert "غلامرضا بندری" in response.content.decode()
     assert not Item.objects.exists()
+
+
+def test_a_received_date_in_the_future_is_refused_with_a_message_and_nothing_is_saved(
+    clerk: User, agency: Organization
+) -> None:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=2)
+    form = postal_letter(agency, received_on=to_persian_digits(format_jalali_date(tomorrow)))
+    response = signed_in(clerk).post("/staff/received/new/", form)
+    assert response.status_code == 400
+    assert "تاریخ دریافت نمی‌تواند بعد از امروز باشد" in response.content.decode()
+    assert not Item.objects.exists()
+
+
+def test_today_as_received_date_is_accepted(clerk: User, agency: Organization) -> None:
+    form = postal_letter(agency, received_on=format_jalali_date(timezone.localdate()))
+    assert signed_in(clerk).post("/staff/received/new/", form).status_code == 302
+    assert Item.objects.get().is_registered

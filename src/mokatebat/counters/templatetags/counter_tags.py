@@ -5,16 +5,14 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
-from mokatebat.core.persian import to_ascii_digits, to_persian_digits
+from mokatebat.core.persian import PERSIAN_THOUSANDS, group_thousands, to_ascii_digits
 
 register = template.Library()
-
-PERSIAN_THOUSANDS = "\u066c"  # ٬ ARABIC THOUSANDS SEPARATOR
 
 
 def format_rials(amount: int | None) -> str:
     """Grouped in thousands with Persian digits, for pages and printed receipts."""
-    return to_persian_digits(f"{amount or 0:,}".replace(",", PERSIAN_THOUSANDS))
+    return group_thousands(amount or 0)
 
 
 @register.filter

@@ -8,6 +8,7 @@ import pytest
 
 from mokatebat.correspondence.models import Channel, Item
 from mokatebat.counters.models import CounterVisit, VisitAction
+from mokatebat.counters.receipt_pdf import ReceiptData, ReceiptPDF
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.models import Organization, User
 
@@ -56,6 +57,27 @@ def test_receipt_pdf_is_a_pdf(operator_a: User, other_agency: Organization, appl
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_receipt_pdf_prints_the_fee_with_the_persian_separator(
+    operator_a: User, other_agency: Organization, applicant_id: str, tariff: None
+) -> None:
+    item = register(signed_in(operator_a), other_agency, applicant_id)
+
+    class Printed(ReceiptPDF):
+        """The receipt as drawn, with each line's text kept to read back."""
+
+        lines: list[str] = []
+
+        def cell(self, *args: Any, **kwargs: Any) -> Any:
+            self.lines.append(str(kwargs.get("text", args[2] if len(args) > 2 else "")))
+            return super().cell(*args, **kwargs)
+
+    pdf = Printed(ReceiptData(item=item, operator_name="محسن عباسی", fee=REGISTRATION_FEE))
+    pdf.draw()
+    fee_line = next(line for line in pdf.lines if line.startswith("هزینه رسمی"))
+    assert fee_line == "هزینه رسمی این خدمت: ۴۵۰٬۰۰۰ ریال"
+    assert "," not in fee_line
 
 
 def test_a_double_submit_makes_one_item_and_charges_once(

@@ -4,6 +4,7 @@ Every page is checked with axe (WCAG 2.1 AA) and photographed at phone and deskt
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,13 +12,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from mokatebat.core.persian import to_persian_digits
 from mokatebat.correspondence.models import Item, Status
 from mokatebat.notifications.models import OutboxMessage
 from mokatebat.organization.models import Organization, Unit, User
-from mokatebat.publicrelations.models import Meeting
+from mokatebat.publicrelations.models import Meeting, MeetingSlot
 from mokatebat.publicrelations.tests.test_meetings import slot_at
 from mokatebat.testing.browser import accessibility_problems, assert_no_horizontal_scroll, screenshot
 from mokatebat.testing.staff import login_verified
@@ -163,6 +165,10 @@ def test_meeting_is_approved_held_and_followed_up(
     check(page, "pr-meeting-request-desktop", problems)
     go(page, page.get_by_role("button", name="تأیید و پیامک زمان").click, r"/staff/pr/meetings/")
     expect(page.get_by_text("وقت داده شد", exact=True)).to_be_visible()
+    expect(page.get_by_text("نتیجه ملاقات را پس از زمان ملاقات ثبت کنید.")).to_be_visible()
+    # The meeting takes place: its time is now behind us and the outcome form appears.
+    MeetingSlot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    page.reload()
     page.get_by_text("ثبت نتیجه پس از ملاقات").click()
     page.get_by_label("شرح نتیجه ملاقات").fill("مقرر شد اعتبار درمانگاه بررسی شود.")
     page.get_by_label("نیاز به پیگیری دارد").check()
@@ -241,6 +247,8 @@ def test_meeting_redirected_to_the_unit_and_another_held_without_action(
     page.get_by_text("تأیید و تعیین وقت").click()
     page.get_by_label("وقت ملاقات").select_option(str(slot.public_id))
     go(page, page.get_by_role("button", name="تأیید و پیامک زمان").click, r"/staff/pr/meetings/")
+    MeetingSlot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+    page.reload()
     page.get_by_text("ثبت نتیجه پس از ملاقات").click()
     page.get_by_label("شرح نتیجه ملاقات").fill("توضیحات لازم داده شد.")
     go(page, page.get_by_role("button", name="ثبت نتیجه").click, r"/staff/pr/meetings/")

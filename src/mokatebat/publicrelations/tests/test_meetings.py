@@ -9,10 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from mokatebat.core.jalali import format_jalali_date
 from mokatebat.correspondence.models import Item, Referral, Resolution, Status
 from mokatebat.correspondence.workflow import WorkflowError
 from mokatebat.notifications.models import OutboxMessage
@@ -29,11 +32,28 @@ from mokatebat.publicrelations.workflow import (
 
 from .conftest import signed_in
 
+FRIDAY = 4
+
 
 def slot_at(agency: Organization, days: int, hour: int = 10) -> MeetingSlot:
+    """A slot ``days`` ahead, or on the next working day when that is a Friday."""
     day = timezone.localdate() + datetime.timedelta(days=days)
+    if day.weekday() == FRIDAY:
+        day += datetime.timedelta(days=1)
     starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
     return MeetingSlot.objects.create(agency=agency, starts_at=starts, place="دفتر ریاست، طبقه سوم")
+
+
+def next_friday(hour: int = 10) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    while day.weekday() != FRIDAY:
+        day += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def after(slot: MeetingSlot) -> Any:
+    """Travel to an hour after the meeting, when its outcome may be recorded."""
+    return time_machine.travel(slot.starts_at + datetime.timedelta(hours=1), tick=True)
 
 
 @pytest.fixture
@@ -188,19 +208,21 @@ def test_held_with_follow_up_refers_with_instructions(
 ) -> None:
     other = Unit.objects.create(organization=agency, name="اداره کل بیمه سلامت")
     meeting = request_meeting()
-    meeting_schedule(meeting=meeting, actor=head, slot=slot_at(agency, 2))
-    client = signed_in(head)
-    response = client.post(
-        reverse("pr-meeting-outcome", args=[meeting.public_id]),
-        {
-            "note": "مقرر شد پرونده بررسی شود",
-            "follow_up": "on",
-            "unit_1": str(unit.public_id),
-            "instruction_1": "بررسی پرونده درمان",
-            "unit_2": str(other.public_id),
-            "instruction_2": "استعلام بیمه",
-        },
-    )
+    slot = slot_at(agency, 2)
+    meeting_schedule(meeting=meeting, actor=head, slot=slot)
+    with after(slot):
+        client = signed_in(head)
+        response = client.post(
+            reverse("pr-meeting-outcome", args=[meeting.public_id]),
+            {
+                "note": "مقرر شد پرونده بررسی شود",
+                "follow_up": "on",
+                "unit_1": str(unit.public_id),
+                "instruction_1": "بررسی پرونده درمان",
+                "unit_2": str(other.public_id),
+                "instruction_2": "استعلام بیمه",
+            },
+        )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.HELD
@@ -216,8 +238,10 @@ def test_held_without_action_sends_the_no_further_action_sms(
     request_meeting: Callable[[], Meeting], head: User, agency: Organization
 ) -> None:
     meeting = request_meeting()
-    meeting_schedule(meeting=meeting, actor=head, slot=slot_at(agency, 2))
-    meeting_record_outcome(meeting=meeting, actor=head, note="توضیحات لازم داده شد")
+    slot = slot_at(agency, 2)
+    meeting_schedule(meeting=meeting, actor=head, slot=slot)
+    with after(slot):
+        meeting_record_outcome(meeting=meeting, actor=head, note="توضیحات لازم داده شد")
     item = Item.objects.get(pk=meeting.item_id)
     assert item.status == Status.CLOSED
     assert item.resolution == Resolution.NO_ACTION_NEEDED
@@ -229,3 +253,44 @@ def test_unit_staff_cannot_open_the_head_office_pages(request_meeting: Callable[
     client = signed_in(unit_clerk)
     assert client.get(reverse("pr-meetings")).status_code == 403
     assert client.get(reverse("pr-meeting", args=[meeting.public_id])).status_code == 404
+
+
+def test_the_outcome_cannot_be_recorded_before_the_meeting_takes_place(
+    request_meeting: Callable[[], Meeting], head: User, agency: Organization
+) -> None:
+    meeting = request_meeting()
+    meeting_schedule(meeting=meeting, actor=head, slot=slot_at(agency, 2))
+    client = signed_in(head)
+    page = client.get(reverse("pr-meeting", args=[meeting.public_id])).content.decode()
+    assert reverse("pr-meeting-outcome", args=[meeting.public_id]) not in page
+    assert "پس از زمان ملاقات" in page
+    response = client.post(reverse("pr-meeting-outcome", args=[meeting.public_id]), {"note": "برگزار شد"}, follow=True)
+    assert "ملاقات هنوز برگزار نشده است" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.SCHEDULED
+    with pytest.raises(WorkflowError):
+        meeting_record_outcome(meeting=meeting, actor=head, note="برگزار شد")
+    assert Item.objects.get(pk=meeting.item_id).status != Status.CLOSED
+
+
+def test_friday_slots_are_never_offered_and_cannot_be_added_or_booked(
+    request_meeting: Callable[[], Meeting], head: User, agency: Organization
+) -> None:
+    friday = next_friday()
+    old = MeetingSlot.objects.create(agency=agency, starts_at=friday, place="دفتر ریاست")  # made before the rule
+    meeting = request_meeting()
+    client = signed_in(head)
+    page = client.get(reverse("pr-meeting", args=[meeting.public_id])).content.decode()
+    assert str(old.public_id) not in page
+    with pytest.raises(WorkflowError):
+        meeting_schedule(meeting=meeting, actor=head, slot=old)
+    local = timezone.localtime(friday + datetime.timedelta(days=7))
+    response = client.post(
+        reverse("pr-meetings"),
+        {"day": format_jalali_date(local), "time": "10:00", "place": "دفتر ریاست"},
+    )
+    assert response.status_code == 400
+    assert "جمعه" in response.content.decode()
+    assert MeetingSlot.objects.count() == 1
+    with pytest.raises(ValidationError):
+        MeetingSlot(agency=agency, starts_at=friday + datetime.timedelta(days=7), place="دفتر").full_clean()

@@ -3,6 +3,7 @@ version, and the public catalogue shows the newest published one, searchable in 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -144,6 +145,31 @@ def test_the_catalogue_finds_services_whatever_the_spelling(service: Service, ot
         "hormozgan"
     ]
     assert not Client().get(catalogue, {"q": "گذرنامه"}).context["services"]
+
+
+def test_the_placeholders_example_finds_the_clinic_licence_in_any_word_form(service: Service) -> None:
+    catalogue = reverse("service-catalogue")
+    page = Client().get(catalogue).content.decode()
+    example = re.search(r'placeholder="مثلاً ([^"]+)"', page)
+    assert example is not None
+    for query in (example.group(1), "مجوز مطب", "مجوزهای مطب‌ها", "مطب مجوز", "مجوز  برای مطب"):
+        found = Client().get(catalogue, {"q": query}).context["services"]
+        assert [s.code for s in found] == ["clinic-license"], query
+    assert not Client().get(catalogue, {"q": "مجوز گذرنامه"}).context["services"]
+
+
+def test_a_cards_keywords_and_synonyms_are_searched(agency: Organization, owner: User) -> None:
+    client = signed_in(owner)
+    keywords = "جواز مطب، پروانه مطب,  مجوز مطب"
+    client.post(reverse("staff-service-new") + "?agency=moh", {**card_post(), "code": "record", "keywords": keywords})
+    card = Service.objects.get(code="record").current_version
+    assert card is not None
+    assert card.keywords == ["جواز مطب", "پروانه مطب", "مجوز مطب"]
+    found = Client().get(reverse("service-catalogue"), {"q": "جواز"}).context["services"]
+    assert [s.code for s in found] == ["record"]
+    # The form shows them again for the next edit.
+    edit = client.get(reverse("staff-service-edit", args=[card.service.public_id])).content.decode()
+    assert "جواز مطب، پروانه مطب، مجوز مطب" in edit
 
 
 def test_an_unpublished_service_is_not_in_the_catalogue(agency: Organization, owner: User) -> None:

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_services_load_once_with_full_cards_and_valid_forms() -> None:
-    for code, owner in (("moh", "moh.service"), ("hormozgan", "hormozgan.admin")):
+    owners = {spec["agency"]: spec["owner"] for spec in SERVICES}
+    for code, owner in owners.items():
         agency = Organization.objects.create(name=code, code=code)
         user = User.objects.create_user(owner)
         Membership.objects.create(user=user, organization=agency, role=Role.SERVICE_OWNER)
@@ -30,4 +31,18 @@ def test_demo_services_load_once_with_full_cards_and_valid_forms() -> None:
         assert card.expected_duration
         assert service.form_version is not None
         request_form_class(service.form_version.fields)()  # every spec builds a field
-    assert Service.objects.filter(published_version__responsible_unit__isnull=False).count() == 4
+    assert Service.objects.filter(published_version__responsible_unit__isnull=False).count() == 8
+
+
+def test_every_agency_of_the_demo_network_offers_e_services_including_a_licence_and_a_decision() -> None:
+    from mokatebat.organization.management.commands.load_demo_data import ORGANIZATIONS, STAFF
+
+    agencies = {spec.code for spec in ORGANIZATIONS if spec.kind == Organization.Kind.AGENCY}
+    assert len(agencies) == 5
+    assert {spec["agency"] for spec in SERVICES} == agencies
+    owners = {staff.username: staff.organization for staff in STAFF}
+    for spec in SERVICES:
+        assert owners[spec["owner"]] == spec["agency"]  # a real demo user of that agency keeps the card
+    descriptions = [spec["card"]["description"] for spec in SERVICES]
+    assert any("متن تصمیم" in text for text in descriptions)
+    assert sum("پروانه" in spec["card"]["title"] or "گواهی" in spec["card"]["title"] for spec in SERVICES) >= 3

@@ -1,4 +1,15 @@
 // Small progressive enhancements; every page works without them.
+document.documentElement.classList.add("js");
+
+// The phone header's menu button folds the site's links away and back.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".menu-toggle");
+  if (!toggle) { return; }
+  const menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  menu.classList.toggle("open", open);
+});
 document.addEventListener("click", (event) => {
   const printButton = event.target.closest("[data-print]");
   if (printButton) { window.print(); }

@@ -307,6 +307,10 @@ STAFF: tuple[StaffSpec, ...] = (
         Role.UNIT_STAFF,
         ("معاونت بهبود تولیدات گیاهی", "مدیریت امور دام", "مدیریت امور شیلات و آبزیان", "مدیریت آب و خاک"),
     ),
+    # Each provincial agency keeps its own e-service cards (services/demo.py).
+    StaffSpec("hz-edu.service", "پروین", "انصاری", "hz-edu", Role.SERVICE_OWNER),
+    StaffSpec("hz-roads.service", "عباس", "دهقانی", "hz-roads", Role.SERVICE_OWNER),
+    StaffSpec("hz-agri.service", "شهلا", "میناب‌زاده", "hz-agri", Role.SERVICE_OWNER),
     StaffSpec("counter1.operator", "محسن", "عباسی", "counter1", Role.COUNTER_OPERATOR),
     StaffSpec("counter2.operator", "خدیجه", "رئیسی", "counter2", Role.COUNTER_OPERATOR),
 )
