@@ -122,11 +122,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate-limit counters live in PostgreSQL (mokatebat.core.ratelimit) unless REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     # Shared between web and worker processes without Redis; REDIS_URL switches at scale.
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}
     )
 }
@@ -192,7 +194,6 @@ INQUIRY_REGISTRY_ALLOWED_HOSTS = [h for h in os.environ.get("INQUIRY_REGISTRY_AL
 TRACKING_RATE_PER_CLIENT = os.environ.get("TRACKING_RATE_PER_CLIENT", "30/h")
 TRACKING_RATE_PER_NATIONAL_ID = os.environ.get("TRACKING_RATE_PER_NATIONAL_ID", "10/h")
 TRACKING_RATE_PER_CODE = os.environ.get("TRACKING_RATE_PER_CODE", "10/h")
-RATELIMIT_VIEW = "mokatebat.core.views.rate_limited"
 # Behind a proxy, the real client address comes from this header (set only when you trust it).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 

@@ -41,6 +41,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections, connections
 
 from mokatebat.bookings.workflow import reminders_tick
+from mokatebat.core import ratelimit
 from mokatebat.inquiries import worker as inquiry_worker
 from mokatebat.notifications import worker as sms_worker
 from mokatebat.notifications.providers import get_provider
@@ -61,8 +62,8 @@ def worker_loops() -> list[Loop]:
     """The worker's queues, in the order ``--once`` runs them."""
     sms_provider = get_provider()
     return [
-        # reminders_tick throttles itself (a few minutes per process) and never raises.
-        Loop("periodic", lambda _stop: reminders_tick()),
+        # reminders_tick and the rate-limit sweep throttle themselves and never raise.
+        Loop("periodic", lambda _stop: reminders_tick() + ratelimit.sweep_tick()),
         Loop("sms", lambda stop: sms_worker.run_once(provider=sms_provider, stop_event=stop)),
         Loop("inquiries", lambda stop: inquiry_worker.run_once(stop_event=stop)),
     ]
