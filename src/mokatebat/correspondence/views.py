@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.persian import normalize_text
 from mokatebat.core.ratelimit import exceeded
+from mokatebat.core.replica import first_or_primary, replica_reads
 from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
 
@@ -32,18 +33,50 @@ logger = logging.getLogger(__name__)
 RECEIPTS_SESSION_KEY = "receipts"
 TRACKED_SESSION_KEY = "tracked"
 MAX_REMEMBERED = 20
+_COOKIE_SALT = "mokatebat.correspondence.remembered"
 
 
-def _remember(request: HttpRequest, key: str, item: Item) -> None:
+def _cookie_name(key: str) -> str:
+    # Over HTTPS the __Host- prefix keeps a sibling subdomain from planting or reading the cookie.
+    return f"__Host-{key}" if settings.SESSION_COOKIE_SECURE else f"mokatebat-{key}"
+
+
+def _remembered(request: HttpRequest, key: str) -> list[str]:
+    """The items this browser has proved it may open (a submission, or national ID + code).
+
+    A signed cookie instead of a session row: a lookup writes nothing to the database. It is set
+    only on the answer to the proof, cannot be forged or edited without the SECRET_KEY, and expires
+    like the session did (SESSION_COOKIE_AGE), so the page stays bound to the browser that proved.
+    """
+    value = request.get_signed_cookie(
+        _cookie_name(key), default="", salt=_COOKIE_SALT + key, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return value.split(",") if value else []
+
+
+def _remember(request: HttpRequest, response: HttpResponse, key: str, item: Item) -> None:
     """Let this browser reopen an item's page without the code appearing in any URL."""
-    remembered = [value for value in request.session.get(key, []) if value != str(item.public_id)]
-    request.session[key] = [str(item.public_id), *remembered][:MAX_REMEMBERED]
+    remembered = [value for value in _remembered(request, key) if value != str(item.public_id)]
+    response.set_signed_cookie(
+        _cookie_name(key),
+        ",".join([str(item.public_id), *remembered][:MAX_REMEMBERED]),
+        salt=_COOKIE_SALT + key,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _get_item_for_session(request: HttpRequest, key: str, public_id: uuid.UUID) -> Item:
-    if str(public_id) not in request.session.get(key, []):
+    if str(public_id) not in _remembered(request, key):
         raise Http404
-    return Item.objects.select_related("agency", "addressed_unit", "requester").get(public_id=public_id)
+    item = first_or_primary(
+        Item.objects.select_related("agency", "addressed_unit", "requester").filter(public_id=public_id)
+    )
+    if item is None:
+        raise Http404
+    return item
 
 
 @require_GET
@@ -70,9 +103,10 @@ def letter_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=f"form:{form.cleaned_data['nonce']}",
                 )
                 pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
-            _remember(request, RECEIPTS_SESSION_KEY, item)
-            _remember(request, TRACKED_SESSION_KEY, item)
-            return redirect("letter-receipt", public_id=item.public_id)
+            response = redirect("letter-receipt", public_id=item.public_id)
+            _remember(request, response, RECEIPTS_SESSION_KEY, item)
+            _remember(request, response, TRACKED_SESSION_KEY, item)
+            return response
         form.remember_uploads()
         status = 400
     else:
@@ -138,6 +172,7 @@ def _miss_is_limited(request: HttpRequest, national_id: str) -> bool:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "correspondence/track.html", {"form": TrackForm()})
@@ -153,8 +188,9 @@ def track(request: HttpRequest) -> HttpResponse:
             return rate_limited_response(request)
         # One neutral answer whether the ID, the code or both are wrong.
         return render(request, "correspondence/track.html", {"form": form, "not_found": True}, status=404)
-    _remember(request, TRACKED_SESSION_KEY, item)
-    return redirect("track-result", public_id=item.public_id)
+    response = redirect("track-result", public_id=item.public_id)
+    _remember(request, response, TRACKED_SESSION_KEY, item)
+    return response
 
 
 def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | None = None) -> HttpResponse:
@@ -173,6 +209,7 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
 
 @never_cache
 @require_GET
+@replica_reads
 def track_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
     return _track_page(request, item)

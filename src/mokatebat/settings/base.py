@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mokatebat.core.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mokatebat.core.middleware.PersianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,6 +121,14 @@ DATABASES = {
         "ATOMIC_REQUESTS": False,
     }
 }
+# A streaming replica for read-only public lookups (mokatebat.core.replica), when configured.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True)
+    }
+DATABASE_ROUTERS = ["mokatebat.core.replica.ReplicaRouter"]
+# After a write, this browser reads from the primary for this long (longer than any normal lag).
+REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters live in PostgreSQL (mokatebat.core.ratelimit) unless REDIS_URL is set.

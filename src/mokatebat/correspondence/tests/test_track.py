@@ -195,3 +195,20 @@ def test_tracking_code_never_goes_in_a_url(client: Client) -> None:
     page = client.get("/track/").content.decode()
 
     assert 'method="post"' in page
+
+
+def test_the_remembered_items_cookie_cannot_be_forged_or_moved_to_another_item(
+    client: Client, submit: Callable[..., Item]
+) -> None:
+    """The result page is bound to the browser that proved the pair, with no session row written."""
+    mine, other = submit(), submit(subject="نامه دیگر")
+    track(client, mine.requester.national_id, mine.tracking_code)
+    name = next(name for name in client.cookies if name.endswith("tracked"))
+    signed = client.cookies[name].value
+
+    assert client.get(f"/track/{mine.public_id}/").status_code == 200
+    client.cookies[name] = signed.replace(str(mine.public_id), str(other.public_id))
+    assert client.get(f"/track/{other.public_id}/").status_code == 404
+    client.cookies[name] = str(other.public_id)
+    assert client.get(f"/track/{other.public_id}/").status_code == 404
+    assert "sessionid" not in client.cookies
