@@ -23,7 +23,7 @@ from mokatebat.correspondence.models import Item
 from mokatebat.correspondence.tests.test_submit_letter import letter_data
 from mokatebat.organization.models import Organization
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
 
 
 def _pg_bin(name: str) -> str:
@@ -35,14 +35,15 @@ def _pg_bin(name: str) -> str:
 def _run(args: list[str]) -> None:
     # The embedded server runs as this user when we are root (PostgreSQL refuses to run as root).
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    subprocess.run(args, check=True, capture_output=True, timeout=120, user=user)  # noqa: S603
+    subprocess.run(args, check=True, capture_output=True, timeout=120, user=user)
 
 
 @pytest.fixture(scope="module")
 def standby(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """A hot standby of the test server, streaming from it, on its own socket directory."""
     primary = connection.settings_dict
-    if not str(primary["HOST"]).startswith("/"):
+    socket_dir = str(primary["HOST"] or primary["OPTIONS"].get("host", ""))
+    if not socket_dir.startswith("/"):
         pytest.skip("the replica test needs the embedded PostgreSQL (a local socket), not DATABASE_URL")
     folder = Path(settings.VAR_DIR) / f"replica-test-{os.getpid()}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -53,21 +54,30 @@ def standby(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, 
     with django_db_blocker.unblock():
         _run([
             _pg_bin("pg_basebackup"), "-D", str(folder), "-R", "-X", "stream", "-c", "fast",
-            "-h", str(primary["HOST"]), "-p", str(primary["PORT"] or 5432), "-U", str(primary["USER"]),
+            "-h", socket_dir, "-p", str(primary["PORT"] or 5432), "-U", str(primary["USER"]),
         ])  # fmt: skip
         with (folder / "postgresql.auto.conf").open("a") as conf:
             conf.write(
                 f"port = {port}\nunix_socket_directories = '{folder}'\nlisten_addresses = ''\nhot_standby = on\n"
             )
         _run([_pg_bin("pg_ctl"), "-D", str(folder), "-w", "-l", str(folder / "standby.log"), "start"])
-        connections.settings[REPLICA] = {**primary, "HOST": str(folder), "PORT": port, "CONN_MAX_AGE": 0}
+        options = {**primary["OPTIONS"], "host": str(folder)}
+        # A mirror of "default" to the test runner: it is never flushed (a standby is read-only).
+        test = {**primary["TEST"], "MIRROR": "default"}
+        connections.settings[REPLICA] = {**primary, "HOST": "", "PORT": port, "OPTIONS": options, "TEST": test}
         try:
-            yield {"folder": folder}
+            yield connections.settings[REPLICA]
         finally:
             connections[REPLICA].close()
             del connections.settings[REPLICA]
+            del connections[REPLICA]
             _run([_pg_bin("pg_ctl"), "-D", str(folder), "-m", "immediate", "stop"])
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def replica(standby: dict[str, Any]) -> None:
+    """DATABASE_REPLICA_URL pointing at the standby, for one test."""
 
 
 def on_replica(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -90,9 +100,7 @@ def captured(call: Callable[[], Any]) -> tuple[Any, list[str], list[str]]:
     return result, [q["sql"] for q in primary.captured_queries], [q["sql"] for q in replica.captured_queries]
 
 
-def test_public_lookups_read_the_replica_and_a_writer_reads_the_primary(
-    standby: dict[str, Any], agency: Organization
-) -> None:
+def test_public_lookups_read_the_replica_and_a_writer_reads_the_primary(replica: None, agency: Organization) -> None:
     assert on_replica("SELECT pg_is_in_recovery()") == [(True,)]
     writer = Client()
     receipt = writer.post("/letters/new/", letter_data(agency))
@@ -105,6 +113,7 @@ def test_public_lookups_read_the_replica_and_a_writer_reads_the_primary(
     found, primary_sqls, replica_sqls = captured(lambda: reader.post("/track/", form))
     page, page_primary, page_replica = captured(lambda: reader.get(found["Location"]))
     catalogue, cat_primary, cat_replica = captured(lambda: Client().get("/services/"))
+    assert cat_replica
 
     assert found.status_code == 302
     assert any("correspondence_item" in sql for sql in replica_sqls)
@@ -123,7 +132,7 @@ def test_public_lookups_read_the_replica_and_a_writer_reads_the_primary(
 
 
 def test_a_lagging_replica_never_answers_not_found_for_a_just_submitted_letter(
-    standby: dict[str, Any], submit: Callable[..., Item]
+    replica: None, submit: Callable[..., Item]
 ) -> None:
     on_replica("SELECT pg_wal_replay_pause()")
     try:
