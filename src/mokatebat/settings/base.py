@@ -133,6 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters live in PostgreSQL (mokatebat.core.ratelimit) unless REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Agencies and units on the public forms are kept per process this long (mokatebat.core.cached).
+PUBLIC_LIST_CACHE_SECONDS = int(os.environ.get("PUBLIC_LIST_CACHE_SECONDS", "60"))
 CACHES = {
     # Shared between web and worker processes without Redis; REDIS_URL switches at scale.
     "default": (

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from mokatebat.core.cached import forget_cached_rows
 from mokatebat.correspondence.models import Item
 from mokatebat.correspondence.tests.test_staff_pages import client_for, staff
 from mokatebat.correspondence.tests.test_submit_letter import letter_data
@@ -77,6 +78,19 @@ def test_submit_form_page(agency: Organization, unit: Unit) -> None:
 
     assert response.status_code == 200
     assert_budget(sqls, 3)  # agencies, and the agency's units for the two unit fields
+
+
+def test_submit_form_page_with_the_lists_cached_per_process(agency: Organization, unit: Unit, settings: Any) -> None:
+    settings.PUBLIC_LIST_CACHE_SECONDS = 60
+    forget_cached_rows()
+    Client().get(f"/letters/new/?agency={agency.code}")  # fills this process's lists
+
+    response, sqls = queries_of(lambda: Client().get(f"/letters/new/?agency={agency.code}"))
+
+    assert response.status_code == 200
+    assert unit.name in response.content.decode()
+    assert_budget(sqls, 0)  # was 3
+    forget_cached_rows()
 
 
 def test_submit_post_and_its_receipt(agency: Organization) -> None:
