@@ -273,6 +273,17 @@ def preload(letters: int) -> Preloaded:
 # --- The server ---------------------------------------------------------------------------------
 
 
+def create_insert_table() -> None:
+    """The table of the INSERT+COMMIT reference view: an id, a letter-sized text and a time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_insert (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+            "body text NOT NULL, created_at timestamptz NOT NULL)"
+        )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -370,6 +381,10 @@ class Result:
     phases: dict[str, dict[str, float]] = field(default_factory=dict)
     rate_vs_minimal: float = 0.0
     p50_vs_minimal: float = 0.0
+    reference: str = ""
+    ratio_to_reference: float | None = None
+    goal: str = ""
+    goal_met: bool | None = None
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -458,6 +473,12 @@ def make_op_select(pairs: Sequence[tuple[str, str]]) -> Operation:
     return op
 
 
+def op_insert(browser: Browser, index: int) -> dict[str, float] | None:
+    body = "با سلام و احترام، درخواست اینجانب پس از یک ماه هنوز بی‌پاسخ مانده است. " * 5
+    result = timed(lambda: browser.request("GET", "/bench/insert/", params={"body": f"{index} {body}"}), 200)
+    return None if result is None else {}
+
+
 def make_op_submit(agency_code: str) -> Operation:
     from mokatebat.core.identifiers import generate_national_id
 
@@ -501,6 +522,23 @@ def make_op_track(pairs: Sequence[tuple[str, str]]) -> Operation:
         national_id, code = pairs[(index * 7919) % len(pairs)]
         data = {"csrfmiddlewaretoken": tokens[key], "national_id": national_id, "tracking_code": code}
         result = timed(lambda: browser.request("POST", "/track/", data=data), 302)
+        return None if result is None else {}
+
+    return op
+
+
+def make_op_track_result(pairs: Sequence[tuple[str, str]]) -> Operation:
+    """GET the tracking result page, as a citizen reloads it; each client proves one pair first."""
+    pages: dict[int, str] = {}
+
+    def op(browser: Browser, index: int) -> dict[str, float] | None:
+        key = id(browser)
+        if key not in pages:
+            token = hidden_value(browser.request("GET", "/track/").text, "csrfmiddlewaretoken")
+            national_id, code = pairs[(index * 7919) % len(pairs)]
+            data = {"csrfmiddlewaretoken": token, "national_id": national_id, "tracking_code": code}
+            pages[key] = browser.request("POST", "/track/", data=data).headers.get("location", "")
+        result = timed(lambda: browser.request("GET", pages[key]), 200)
         return None if result is None else {}
 
     return op
@@ -589,9 +627,11 @@ def measure(
     plans: list[tuple[str, str, Operation, int]] = [
         ("minimal", "(a) minimal Django view, full middleware, no database", op_minimal, args.requests),
         ("select", "(b) one indexed SELECT by tracking code", make_op_select(preloaded.pairs), args.requests),
+        ("insert", "(b2) BEGIN, one INSERT, COMMIT", op_insert, args.requests),
         ("submit", "(c) submit a letter: GET form + POST multipart → 302", make_op_submit(preloaded.agency_code),
          args.submits),
         ("track", "(d) track: POST national ID + code → 302", make_op_track(preloaded.pairs), args.tracks),
+        ("result", "(d2) tracking result page, GET", make_op_track_result(preloaded.pairs), args.tracks),
     ]  # fmt: skip
     staff = {inbox_data.session_cookie_name(): session} if inbox else None
     if inbox is not None:
@@ -607,7 +647,55 @@ def measure(
     for result in results:
         result.rate_vs_minimal = round(result.per_second / floor.per_second, 3) if floor.per_second else 0.0
         result.p50_vs_minimal = round(result.p50_ms / floor.p50_ms, 1) if floor.p50_ms else 0.0
+    judge(results)
     return results
+
+
+# Issue 15's goals: path → (reference, minimum ratio) or (None, p99 ceiling in ms at 1M / 10M items).
+RATIO_GOALS = {"track": ("select", 0.6), "result": ("select", 0.6), "submit": ("insert", 0.5)}
+P99_GOALS_MS = {"inbox": (100.0, 150.0), "q-word": (300.0, 500.0)}
+
+
+def judge(results: list[Result]) -> None:
+    """Each path's ratio to its reference (same run, so the shared machine's noise mostly cancels)."""
+    by_name = {result.name: result for result in results}
+    for result in results:
+        if result.name in RATIO_GOALS:
+            reference, minimum = RATIO_GOALS[result.name]
+            ref = by_name.get(reference)
+            if ref is None:
+                continue
+            result.reference = reference
+            if result.name == "submit":
+                # The POST half against the INSERT+COMMIT view, by median latency: with the same
+                # clients and workers, throughput is inversely proportional to it.
+                post_p50 = result.phases.get("POST letter", {}).get("p50_ms", 0.0)
+                result.ratio_to_reference = round(ref.p50_ms / post_p50, 3) if post_p50 else None
+                result.goal = f"POST ≥ {minimum}× {reference} (by p50)"
+            else:
+                result.ratio_to_reference = round(result.per_second / ref.per_second, 3) if ref.per_second else None
+                result.goal = f"≥ {minimum}× {reference}"
+            result.goal_met = result.ratio_to_reference is not None and result.ratio_to_reference >= minimum
+        elif result.name in ("select", "insert", "minimal"):
+            result.reference = "minimal"
+            result.ratio_to_reference = result.rate_vs_minimal
+        if result.name in P99_GOALS_MS:
+            at_1m, at_10m = P99_GOALS_MS[result.name]
+            ceiling = at_10m if INBOX_ITEMS_SEEN[0] > 1_000_000 else at_1m
+            result.goal = f"p99 < {ceiling:.0f} ms"
+            result.goal_met = result.p99_ms < ceiling
+
+
+INBOX_ITEMS_SEEN = [0]
+
+
+def print_goals(results: list[Result]) -> None:
+    print(f"\n{'path':<10} {'reference':<10} {'ratio':>7}  {'goal':<28} met")
+    for r in results:
+        ratio = "" if r.ratio_to_reference is None else f"{r.ratio_to_reference:.3f}"
+        met = "" if r.goal_met is None else ("yes" if r.goal_met else "NO")
+        print(f"{r.name:<10} {r.reference:<10} {ratio:>7}  {r.goal:<28} {met}")
+    print("ratio: req/s relative to the reference path in this same run (submit: POST p50 vs insert p50).")
 
 
 def describe_inbox(inbox: inbox_data.Inbox) -> str:
@@ -646,6 +734,7 @@ def main() -> None:
     recreate_database(base_url)
     setup_django(env)
     migrate()
+    create_insert_table()
     print(f"Preloading {args.letters:,} letters…", flush=True)
     preloaded = preload(args.letters)
     print(f"  {preloaded.letters:,} letters and {preloaded.events:,} events in {preloaded.seconds:.1f} s", flush=True)
@@ -653,6 +742,7 @@ def main() -> None:
     if not args.skip_inbox:
         print(f"Preloading the secretariat inbox: {args.inbox_items:,} items with INSERT … SELECT…", flush=True)
         inbox = inbox_data.preload_inbox(args.inbox_items)
+        INBOX_ITEMS_SEEN[0] = inbox.items
         session = inbox_data.verified_clerk_session(inbox.agency_id)
         print(describe_inbox(inbox), flush=True)
     port = free_port()
@@ -670,6 +760,7 @@ def main() -> None:
         if not args.keep_db:
             drop_database(base_url)
     print_table(results)
+    print_goals(results)
     report = {
         "run_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},

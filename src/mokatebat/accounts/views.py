@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
+from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import CitizenReplyForm
 from mokatebat.correspondence.models import InfoRequest, Item, Response, Status
@@ -47,11 +47,8 @@ MAX_LISTED = 200
 
 
 def _limited(request: HttpRequest, checks: list[tuple[str, str, str]]) -> bool:
-    limited = False
-    for group, value, rate in checks:
-        # Every counter is evaluated (no short-circuit) so each try counts against each limit.
-        limited |= is_ratelimited(request, group=group, key=lambda _g, _r, v=value: v, rate=rate, increment=True)
-    return limited
+    # Every counter is counted (no short-circuit) so each try counts against each limit.
+    return exceeded(request, checks)
 
 
 @never_cache

@@ -9,6 +9,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 
 from mokatebat.core.http import client_ip
+from mokatebat.core.ratelimit import exceeded, parse_rate
 
 from .models import ClientSystem, hash_token
 
@@ -64,36 +65,33 @@ class HasScope(permissions.BasePermission):
         return client.has_scope(scope)
 
 
-class ClientRateThrottle(throttling.SimpleRateThrottle):
-    """Each client system has its own budget (``ClientSystem.rate_limit``)."""
+class _CounterThrottle(throttling.BaseThrottle):
+    """DRF throttling on the project's rate limiter (one statement, no cache table)."""
 
-    scope = "client"
+    def checks(self, request: Request) -> list[tuple[str, str, str]]:
+        raise NotImplementedError
 
     def allow_request(self, request: Request, view: APIView) -> bool:
+        checks = self.checks(request)
+        self.duration = max((parse_rate(rate)[1] for _g, _v, rate in checks), default=0)
+        return not exceeded(request._request, checks)
+
+    def wait(self) -> float | None:
+        return float(self.duration) or None
+
+
+class ClientRateThrottle(_CounterThrottle):
+    """Each client system has its own budget (``ClientSystem.rate_limit``)."""
+
+    def checks(self, request: Request) -> list[tuple[str, str, str]]:
         client = request.auth
-        if not isinstance(client, ClientSystem):
-            return True
-        self.rate = client.rate_limit
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
-
-    def get_rate(self) -> str | None:
-        return None  # set per client in allow_request
-
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        client = request.auth
-        return f"throttle_client_{client.pk}" if isinstance(client, ClientSystem) else None
+        return [("api-client", str(client.pk), client.rate_limit)] if isinstance(client, ClientSystem) else []
 
 
-class PublicSubmitThrottle(throttling.SimpleRateThrottle):
+class PublicSubmitThrottle(_CounterThrottle):
     """Public writes (a new item) per client address: the budget of the web form, not of a robot."""
 
-    scope = "public_submit"
-
-    def get_rate(self) -> str | None:
-        return str(settings.API_PUBLIC_SUBMIT_RATE)
-
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+    def checks(self, request: Request) -> list[tuple[str, str, str]]:
         if request.method != "POST":
-            return None
-        return f"throttle_public_submit_{client_ip(request._request)}"
+            return []
+        return [("api-public-submit", client_ip(request._request), str(settings.API_PUBLIC_SUBMIT_RATE))]

@@ -35,10 +35,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip
 from mokatebat.core.persian import normalize_text
+from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence import deadlines
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
@@ -448,13 +448,13 @@ def _full_name(post: Any) -> str:
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    if is_ratelimited(request, group="open311-post-ip", key=lambda _g, r: client_ip(r), rate="120/h", increment=True):
+    if exceeded(request, [("open311-post-ip", client_ip(request), "120/h")]):
         return _errors(fmt, 429, str(_("تعداد درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.")))
     client = _client(request)
     if client is None:
         return _errors(fmt, 403, str(_("api_key معتبر نیست یا اجازه Open311 ندارد.")))
     rate = client.rate_limit
-    if is_ratelimited(request, group="open311-client", key=lambda _g, _r: str(client.pk), rate=rate, increment=True):
+    if exceeded(request, [("open311-client", str(client.pk), rate)]):
         return _errors(fmt, 429, str(_("تعداد درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.")))
     post = request.POST
     entry = _offered(catalogue.get_service(post.get("service_code", "")))

@@ -34,7 +34,7 @@ from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import TrackForm
 from mokatebat.correspondence.models import Item, ItemEvent, ResponseDraft
 from mokatebat.correspondence.timeline import public_timeline
-from mokatebat.correspondence.views import _track_is_limited
+from mokatebat.correspondence.views import _miss_is_limited, _track_is_limited
 from mokatebat.organization.models import Organization
 from mokatebat.publicrelations.auth import items_with_identity
 
@@ -223,6 +223,8 @@ class Track(NoStoreMixin, PublicView):
             national_id=form.cleaned_data["national_id"], tracking_code=form.cleaned_data["tracking_code"]
         )
         if item is None:
+            if _miss_is_limited(request._request, form.cleaned_data["national_id"]):
+                raise Throttled(wait=3600)
             raise Http404
         item.timeline = public_timeline(item)  # type: ignore[attr-defined]
         return Response(s.TrackResultSerializer(item).data)

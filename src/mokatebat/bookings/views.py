@@ -26,11 +26,11 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.jalali import format_jalali_date
 from mokatebat.core.persian import normalize_text, to_ascii_digits
+from mokatebat.core.ratelimit import exceeded
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization
 
@@ -75,10 +75,7 @@ def _limited(request: HttpRequest, group: str, *keys: str) -> bool:
     """Counted per client address and per national ID, so neither one phone nor many can guess."""
     checks = [(f"{group}-client", client_ip(request), RATE_PER_CLIENT)]
     checks += [(f"{group}-id", key, RATE_PER_NATIONAL_ID) for key in keys if key]
-    limited = False
-    for name, value, rate in checks:
-        limited |= is_ratelimited(request, group=name, key=lambda _g, _r, v=value: v, rate=rate, increment=True)
-    return limited
+    return exceeded(request, checks)
 
 
 def _bookable_calendar(public_id: uuid.UUID) -> Calendar:

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import rate_limited_response
+from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence.forms import new_form_nonce
 from mokatebat.correspondence.models import Channel, Item
 from mokatebat.correspondence.timeline import public_timeline
@@ -93,9 +93,7 @@ def item_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def lookup(request: HttpRequest) -> HttpResponse:
     user, agencies = _operator(request)
-    if is_ratelimited(
-        request, group="call-lookup", key=lambda _g, _r: str(user.pk), rate=LOOKUP_RATE_PER_OPERATOR, increment=True
-    ):
+    if exceeded(request, [("call-lookup", str(user.pk), LOOKUP_RATE_PER_OPERATOR)]):
         return rate_limited_response(request)
     form = CallLookupForm(request.POST)
     if not form.is_valid():

@@ -1,4 +1,5 @@
-"""The working calendar of each agency: its work week, the national holidays and its own closures.
+"""Core tables: the working calendar of each agency (its work week, the national holidays and its own
+closures) and the rate limiter's windowed counters (see ratelimit.py).
 
 One source of truth for every count of working days (deadlines of items, the appointments'
 3-working-day rule). The arithmetic itself lives in ``workdays.py``; this module holds the data.
@@ -99,3 +100,14 @@ class Holiday(models.Model):
     @property
     def is_network_wide(self) -> bool:
         return self.agency_id is None
+
+
+class RateCounter(models.Model):
+    """One row per (limit group, hashed value): the attempts counted in its current window."""
+
+    bucket = models.CharField(max_length=100, primary_key=True)
+    window_end = models.BigIntegerField(db_index=True)  # Unix seconds; the sweep deletes ended windows
+    count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.bucket} ({self.count})"

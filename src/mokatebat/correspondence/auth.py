@@ -10,6 +10,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from mokatebat.core.replica import first_or_primary
 from mokatebat.organization.models import Membership, Role, Unit, User
 
 from .models import Forwarding, Item, ItemQuerySet, Referral
@@ -130,7 +131,8 @@ def find_item_for_requester(*, national_id: str, tracking_code: str) -> Item | N
     Always one indexed query and one constant-time comparison, so a wrong ID, a wrong code and
     both wrong take the same path.
     """
-    item = Item.objects.select_related("requester", "agency").filter(tracking_code=tracking_code).first()
+    # On a replica, a miss is checked on the primary: never a stale "not found" (core.replica).
+    item = first_or_primary(Item.objects.select_related("requester", "agency").filter(tracking_code=tracking_code))
     if item is None:
         return None
     return item if item.requester.identifies_with(national_id) else None

@@ -13,9 +13,10 @@ import uuid
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
+from mokatebat.core.ratelimit import exceeded
+from mokatebat.core.replica import first_or_primary, replica_reads
 
 from .letters_pdf import render_response_pdf
 from .models import Attachment, Response
@@ -68,13 +69,12 @@ def attachment_file_response(attachment: Attachment, *, filename: str = "", cont
 
 
 @require_GET
+@replica_reads
 def verify_response(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone holding the paper letter checks that the agency issued it and, by the hash, that the text is unchanged."""
-    if is_ratelimited(
-        request, group="verify-response", key=lambda _g, r: client_ip(r), rate=VERIFY_RATE, increment=True
-    ):
+    if exceeded(request, [("verify-response", client_ip(request), VERIFY_RATE)]):
         return rate_limited_response(request)
-    letter = Response.objects.select_related("item__agency").filter(verification_code=code).first()
+    letter = first_or_primary(Response.objects.select_related("item__agency").filter(verification_code=code))
     if letter is None:
         return render(request, "correspondence/verify.html", {"letter": None}, status=404)
     digest = letter.content_sha256

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mokatebat.citizens.models import Requester
+from mokatebat.core.cached import CachedChoiceIterator
 from mokatebat.core.forms import LegalIdField, MobileField, NationalIdField, PersianForm, TrackingCodeField
 from mokatebat.core.i18n import screen_digits
 from mokatebat.organization.models import Organization, Unit
@@ -105,6 +106,12 @@ class SubmitLetterForm(PersianForm):
         keep_field.choices = [(str(p.public_id), p.original_name) for p in self.pending_uploads]
         self.newly_kept: set[str] = set()
         agency_code = self.data.get("agency") if self.is_bound else self.initial.get("agency")
+        # The public lists (agencies, their units) come from a per-process copy (core.cached).
+        for name in ("agency", "unit", "about_unit"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.iterator = CachedChoiceIterator
+            field.widget.choices = field.choices
         if agency_code:
             units = Unit.objects.filter(organization__code=agency_code, is_active=True, accepts_letters=True)
             self.fields["unit"].queryset = units.select_related("parent").order_by("name")  # type: ignore[attr-defined]

@@ -264,7 +264,9 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
     user = _user(request)
     secretariat = is_secretariat_for(user, item)
     my_units = unit_ids_of(user)
-    my_referrals = [r for r in item.referrals.select_related("unit", "parent__unit") if r.unit_id in my_units]
+    # One query for the referral list and the user's own referrals (the page showed two).
+    referrals = list(item.referrals.select_related("unit", "parent__unit").order_by("created_at", "pk"))
+    my_referrals = [r for r in referrals if r.unit_id in my_units]
     open_referrals = [r for r in my_referrals if r.state in (Referral.State.OPEN, Referral.State.ACCEPTED)]
     # A copy for information is only acknowledged; acting, returning and answering belong to the main unit.
     acting_referrals = [r for r in open_referrals if r.role == Referral.Role.MAIN]
@@ -274,7 +276,7 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
         "history": _history(item, user),
         "duplicates": _likely_duplicates(item, user),
         "timeline": _timeline(item),
-        "referrals": item.referrals.select_related("unit", "parent__unit").order_by("created_at", "pk"),
+        "referrals": referrals,
         "attachments": item.attachments.all(),
         "responses": item.responses.all(),
         "drafts": item.response_drafts.select_related("unit", "author").exclude(state=ResponseDraft.State.ISSUED),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -13,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.persian import normalize_text
+from mokatebat.core.ratelimit import exceeded
+from mokatebat.core.replica import first_or_primary, replica_reads
 from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
 
@@ -27,21 +29,55 @@ from .models import Item, Status
 from .timeline import public_timeline
 from .workflow import WorkflowError, citizen_reply, item_submit
 
+logger = logging.getLogger(__name__)
+
 RECEIPTS_SESSION_KEY = "receipts"
 TRACKED_SESSION_KEY = "tracked"
 MAX_REMEMBERED = 20
+_COOKIE_SALT = "mokatebat.correspondence.remembered"
 
 
-def _remember(request: HttpRequest, key: str, item: Item) -> None:
+def _cookie_name(key: str) -> str:
+    # Over HTTPS the __Host- prefix keeps a sibling subdomain from planting or reading the cookie.
+    return f"__Host-{key}" if settings.SESSION_COOKIE_SECURE else f"mokatebat-{key}"
+
+
+def _remembered(request: HttpRequest, key: str) -> list[str]:
+    """The items this browser has proved it may open (a submission, or national ID + code).
+
+    A signed cookie instead of a session row: a lookup writes nothing to the database. It is set
+    only on the answer to the proof, cannot be forged or edited without the SECRET_KEY, and expires
+    like the session did (SESSION_COOKIE_AGE), so the page stays bound to the browser that proved.
+    """
+    value = request.get_signed_cookie(
+        _cookie_name(key), default="", salt=_COOKIE_SALT + key, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return value.split(",") if value else []
+
+
+def _remember(request: HttpRequest, response: HttpResponse, key: str, item: Item) -> None:
     """Let this browser reopen an item's page without the code appearing in any URL."""
-    remembered = [value for value in request.session.get(key, []) if value != str(item.public_id)]
-    request.session[key] = [str(item.public_id), *remembered][:MAX_REMEMBERED]
+    remembered = [value for value in _remembered(request, key) if value != str(item.public_id)]
+    response.set_signed_cookie(
+        _cookie_name(key),
+        ",".join([str(item.public_id), *remembered][:MAX_REMEMBERED]),
+        salt=_COOKIE_SALT + key,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _get_item_for_session(request: HttpRequest, key: str, public_id: uuid.UUID) -> Item:
-    if str(public_id) not in request.session.get(key, []):
+    if str(public_id) not in _remembered(request, key):
         raise Http404
-    return Item.objects.select_related("agency", "addressed_unit", "requester").get(public_id=public_id)
+    item = first_or_primary(
+        Item.objects.select_related("agency", "addressed_unit", "requester").filter(public_id=public_id)
+    )
+    if item is None:
+        raise Http404
+    return item
 
 
 @require_GET
@@ -68,9 +104,10 @@ def letter_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=f"form:{form.cleaned_data['nonce']}",
                 )
                 pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
-            _remember(request, RECEIPTS_SESSION_KEY, item)
-            _remember(request, TRACKED_SESSION_KEY, item)
-            return redirect("letter-receipt", public_id=item.public_id)
+            response = redirect("letter-receipt", public_id=item.public_id)
+            _remember(request, response, RECEIPTS_SESSION_KEY, item)
+            _remember(request, response, TRACKED_SESSION_KEY, item)
+            return response
         form.remember_uploads()
         status = 400
     else:
@@ -104,20 +141,39 @@ def unit_options(request: HttpRequest) -> HttpResponse:
 
 
 def _track_is_limited(request: HttpRequest, form: TrackForm) -> bool:
-    """Per client, per national ID and per code: each guessing strategy runs into a limit."""
-    checks = [("track-client", client_ip(request), settings.TRACKING_RATE_PER_CLIENT)]
+    """Before the lookup: per client address, per code, and per national ID *from this address*.
+
+    The per-ID allowance is keyed on the address too, so a stranger who knows someone's national ID
+    uses up only their own allowance and never locks the owner out (issue 18, point 6).
+    """
+    ip = client_ip(request)
+    checks = [("track-client", ip, settings.TRACKING_RATE_PER_CLIENT)]
     if form.is_valid():
-        checks.append(("track-id", form.cleaned_data["national_id"], settings.TRACKING_RATE_PER_NATIONAL_ID))
+        national_id = form.cleaned_data["national_id"]
         checks.append(("track-code", form.cleaned_data["tracking_code"], settings.TRACKING_RATE_PER_CODE))
-    limited = False
-    for group, value, rate in checks:
-        # Evaluate every counter (no short-circuit) so each attempt is counted everywhere.
-        limited |= is_ratelimited(request, group=group, key=lambda _g, _r, v=value: v, rate=rate, increment=True)
-    return limited
+        checks.append(("track-id-client", f"{national_id}|{ip}", settings.TRACKING_RATE_PER_NATIONAL_ID))
+    return exceeded(request, checks)
+
+
+def _miss_is_limited(request: HttpRequest, national_id: str) -> bool:
+    """After a wrong pair: the misses for one national ID from every address together.
+
+    Over the allowance a wrong guess gets the neutral limit page, but a right pair is never counted
+    or refused here, so the owner still gets in. What keeps guessing infeasible is the code space
+    (10^12 random codes; the Damm check digit refuses typos before any lookup) against the
+    allowances above: 10 tries an hour per address for one ID, 30 in all. Even 10,000 addresses
+    guessing one person's code for a year would find it with a probability of about 0.09 %.
+    A national ID over its miss allowance is logged (never the ID itself) for the operators.
+    """
+    if exceeded(request, [("track-id", national_id, settings.TRACKING_RATE_PER_NATIONAL_ID)]):
+        logger.warning("tracking: refusing wrong guesses for a national ID tried from several addresses")
+        return True
+    return False
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "correspondence/track.html", {"form": TrackForm()})
@@ -126,14 +182,16 @@ def track(request: HttpRequest) -> HttpResponse:
         return rate_limited_response(request)
     if not form.is_valid():
         return render(request, "correspondence/track.html", {"form": form}, status=400)
-    item = find_item_for_requester(
-        national_id=form.cleaned_data["national_id"], tracking_code=form.cleaned_data["tracking_code"]
-    )
+    national_id = form.cleaned_data["national_id"]
+    item = find_item_for_requester(national_id=national_id, tracking_code=form.cleaned_data["tracking_code"])
     if item is None:
+        if _miss_is_limited(request, national_id):
+            return rate_limited_response(request)
         # One neutral answer whether the ID, the code or both are wrong.
         return render(request, "correspondence/track.html", {"form": form, "not_found": True}, status=404)
-    _remember(request, TRACKED_SESSION_KEY, item)
-    return redirect("track-result", public_id=item.public_id)
+    response = redirect("track-result", public_id=item.public_id)
+    _remember(request, response, TRACKED_SESSION_KEY, item)
+    return response
 
 
 def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | None = None) -> HttpResponse:
@@ -153,6 +211,7 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
 
 @never_cache
 @require_GET
+@replica_reads
 def track_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
     return _track_page(request, item)

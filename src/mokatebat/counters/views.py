@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import rate_limited_response
 from mokatebat.core.jalali import format_jalali_date
+from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence.auth import find_item_for_requester
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import new_form_nonce
@@ -139,10 +139,7 @@ def _lookup_is_limited(request: HttpRequest, user: User, form: LookupForm) -> bo
     checks = [("counter-lookup-operator", str(user.pk), LOOKUP_RATE_PER_OPERATOR)]
     if form.is_valid():
         checks.append(("counter-lookup-id", form.cleaned_data["national_id"], LOOKUP_RATE_PER_NATIONAL_ID))
-    limited = False
-    for group, value, rate in checks:
-        limited |= is_ratelimited(request, group=group, key=lambda _g, _r, v=value: v, rate=rate, increment=True)
-    return limited
+    return exceeded(request, checks)
 
 
 @never_cache

@@ -38,12 +38,12 @@ from django_otp import user_has_device
 from django_otp.middleware import is_verified
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_ratelimit.core import get_usage
 from qrcode.image.svg import SvgPathImage
 
 from mokatebat.core.http import client_ip
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.persian import to_ascii_digits
+from mokatebat.core.ratelimit import exceeded
 
 from .access import has_authenticator, staff_required, with_next
 from .models import User
@@ -118,16 +118,11 @@ def _login_limits(request: HttpRequest, username: str) -> list[tuple[str, str, s
 
 def _login_throttled(request: HttpRequest, username: str) -> bool:
     """True once either allowance of failures is used up; checking does not count as a try."""
-    for group, value, rate in _login_limits(request, username):
-        usage = get_usage(request, group=group, key=lambda _g, _r, v=value: v, rate=rate, increment=False)
-        if usage is not None and usage["count"] >= usage["limit"]:
-            return True
-    return False
+    return exceeded(request, _login_limits(request, username), increment=False)
 
 
 def _count_login_failure(request: HttpRequest, username: str) -> None:
-    for group, value, rate in _login_limits(request, username):
-        get_usage(request, group=group, key=lambda _g, _r, v=value: v, rate=rate, increment=True)
+    exceeded(request, _login_limits(request, username))
 
 
 # --- Step 2: the code ---------------------------------------------------------------------------

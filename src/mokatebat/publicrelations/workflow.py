@@ -389,11 +389,12 @@ def pr_received_online(item: Item, about_unit: Unit | None, about_text: str) -> 
     its place in the head's office. Other kinds are none of PR's business."""
     if item.kind not in PR_KINDS:
         return None
-    case, created = PrCase.objects.get_or_create(item=item)
-    if created and item.kind in ABOUT_WHOM_KINDS:
-        case.about_unit = about_unit if about_unit and about_unit.organization_id == item.agency_id else None
-        case.about_text = about_text
-        case.save(update_fields=["about_unit", "about_text"])
+    about: dict[str, object] = {}
+    if item.kind in ABOUT_WHOM_KINDS:
+        # Written with the new case (an INSERT), not by an UPDATE after it: one query less per submission.
+        about_unit = about_unit if about_unit and about_unit.organization_id == item.agency_id else None
+        about = {"about_unit": about_unit, "about_text": about_text}
+    case, _created = PrCase.objects.get_or_create(item=item, defaults=about)
     if item.kind == Kind.MEETING_REQUEST:
         Meeting.objects.get_or_create(item=item)
     return case

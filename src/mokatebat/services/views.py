@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mokatebat.core.i18n import screen_digits
+from mokatebat.core.replica import replica_reads
 from mokatebat.correspondence.forms import new_form_nonce
 from mokatebat.correspondence.views import RECEIPTS_SESSION_KEY, TRACKED_SESSION_KEY, _get_item_for_session, _remember
 from mokatebat.correspondence.workflow import WorkflowError
@@ -50,6 +51,7 @@ def _staff(request: HttpRequest) -> User:
 
 
 @require_GET
+@replica_reads
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     services = Service.objects.published().select_related("agency", "published_version")
@@ -106,9 +108,10 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
             kept_documents=form.kept,
             idempotency_key=f"service:{form.cleaned_data['nonce']}",
         )
-        _remember(request, RECEIPTS_SESSION_KEY, item)
-        _remember(request, TRACKED_SESSION_KEY, item)
-        return redirect("service-receipt", public_id=item.public_id)
+        response = redirect("service-receipt", public_id=item.public_id)
+        _remember(request, response, RECEIPTS_SESSION_KEY, item)
+        _remember(request, response, TRACKED_SESSION_KEY, item)
+        return response
     form.remember_uploads()
     context = {"service": service, "card": service.published_version, "form": form}
     return render(request, "services/request_new.html", context, status=400)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mokatebat.core.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mokatebat.core.middleware.PersianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -122,13 +123,25 @@ DATABASES = {
         "ATOMIC_REQUESTS": False,
     }
 }
+# A streaming replica for read-only public lookups (mokatebat.core.replica), when configured.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True)
+    }
+DATABASE_ROUTERS = ["mokatebat.core.replica.ReplicaRouter"]
+# After a write, this browser reads from the primary for this long (longer than any normal lag).
+REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate-limit counters live in PostgreSQL (mokatebat.core.ratelimit) unless REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# Agencies and units on the public forms are kept per process this long (mokatebat.core.cached).
+PUBLIC_LIST_CACHE_SECONDS = int(os.environ.get("PUBLIC_LIST_CACHE_SECONDS", "60"))
 CACHES = {
     # Shared between web and worker processes without Redis; REDIS_URL switches at scale.
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}
     )
 }
@@ -203,7 +216,6 @@ INQUIRY_REGISTRY_ALLOWED_HOSTS = [h for h in os.environ.get("INQUIRY_REGISTRY_AL
 TRACKING_RATE_PER_CLIENT = os.environ.get("TRACKING_RATE_PER_CLIENT", "30/h")
 TRACKING_RATE_PER_NATIONAL_ID = os.environ.get("TRACKING_RATE_PER_NATIONAL_ID", "10/h")
 TRACKING_RATE_PER_CODE = os.environ.get("TRACKING_RATE_PER_CODE", "10/h")
-RATELIMIT_VIEW = "mokatebat.core.views.rate_limited"
 # Behind a proxy, the real client address comes from this header (set only when you trust it).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 

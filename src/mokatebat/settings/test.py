@@ -12,3 +12,5 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEMO_DATA = True
+# Per-process lists of the public forms (core.cached) would outlive each test's rows.
+PUBLIC_LIST_CACHE_SECONDS = 0

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.jalali import format_jalali_date
+from mokatebat.core.ratelimit import exceeded
 from mokatebat.counters.forms import ReportForm as PeriodForm
 from mokatebat.organization.access import staff_required
 
@@ -27,8 +27,7 @@ SCALE = [(5, _("عالی")), (4, _("خوب")), (3, _("متوسط")), (2, _("ضع
 
 
 def _limited(request: HttpRequest) -> bool:
-    ip = client_ip(request)
-    return is_ratelimited(request, group="survey", key=lambda _g, _r: ip, rate=RATE_PER_CLIENT, increment=True)
+    return exceeded(request, [("survey", client_ip(request), RATE_PER_CLIENT)])
 
 
 def _questions(survey: Survey) -> list[Question]:

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from mokatebat.core.persian import to_persian_digits
+from mokatebat.core.tracking import new_tracking_code
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.models import Item
 from mokatebat.notifications.models import OutboxMessage
@@ -138,3 +139,19 @@ def test_docs_page_loads_swagger_from_our_own_static_files(http: httpx.Client) -
     assert page.status_code == 200
     assert "https://" not in page.text.split("<body>")[1].split("</body>")[0]  # no CDN
     assert http.get("/api/v1/schema/", headers={"Accept": "application/json"}).json()["openapi"].startswith("3.")
+
+
+def test_track_wrong_guesses_for_a_known_id_never_lock_the_owner_out(answered: Item) -> None:
+    """Issue 18.6 on the API: the same rule as the tracking page."""
+    national_id = answered.requester.national_id
+
+    def ask(address: str, code: str) -> int:
+        body = {"national_id": national_id, "tracking_code": code}
+        return Client(REMOTE_ADDR=address).post("/api/v1/track/", body, content_type="application/json").status_code
+
+    guesses = [ask(f"10.8.{n}.1", new_tracking_code()) for n in range(11)]
+    owner = ask("10.0.0.9", answered.tracking_code)
+
+    assert guesses[:10] == [404] * 10
+    assert guesses[10] == 429
+    assert owner == 200

@@ -116,15 +116,51 @@ def test_a_typo_in_the_code_is_caught_before_any_lookup(client: Client, submit: 
     assert not any("correspondence_item" in q["sql"] for q in queries.captured_queries)
 
 
-def test_lookups_are_rate_limited_per_national_id(client: Client, submit: Callable[..., Item], settings: Any) -> None:
+def test_lookups_from_one_address_are_rate_limited_per_national_id(
+    client: Client, submit: Callable[..., Item], settings: Any
+) -> None:
     settings.TRACKING_RATE_PER_NATIONAL_ID = "3/h"
     item = submit()
 
-    answers = [
-        track(Client(REMOTE_ADDR=f"10.0.0.{n}"), item.requester.national_id, item.tracking_code) for n in range(4)
-    ]
+    answers = [track(client, item.requester.national_id, item.tracking_code) for _ in range(4)]
 
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
+def test_a_stranger_who_knows_the_national_id_cannot_lock_the_owner_out(
+    submit: Callable[..., Item], settings: Any
+) -> None:
+    """Issue 18.6: ten wrong tries used to lock the owner out of tracking for an hour."""
+    item = submit()
+    national_id = item.requester.national_id
+    wrong_codes = [new_tracking_code() for _ in range(12)]
+    strangers = [Client(REMOTE_ADDR=f"10.9.{n}.1") for n in range(2)]
+
+    guesses = [track(strangers[n % 2], national_id, code) for n, code in enumerate(wrong_codes)]
+    owner = track(Client(REMOTE_ADDR="10.0.0.77"), national_id, item.tracking_code)
+    later_guess = track(Client(REMOTE_ADDR="10.9.9.9"), national_id, new_tracking_code())
+
+    assert [g.status_code for g in guesses[:10]] == [404] * 10
+    assert [g.status_code for g in guesses[10:]] == [429, 429]
+    assert owner.status_code == 200
+    assert "مراحل رسیدگی" in owner.content.decode()
+    assert later_guess.status_code == 429
+    assert "بیش از حد" in later_guess.content.decode()
+
+
+def test_a_stranger_runs_out_of_tries_for_an_id_at_their_own_address(
+    submit: Callable[..., Item], settings: Any
+) -> None:
+    settings.TRACKING_RATE_PER_NATIONAL_ID = "3/h"
+    item = submit()
+    stranger = Client(REMOTE_ADDR="10.9.0.1")
+
+    answers = [track(stranger, item.requester.national_id, new_tracking_code()) for _ in range(3)]
+    # Even the right pair is refused from the address that used up the ID's allowance.
+    right_pair_there = track(stranger, item.requester.national_id, item.tracking_code)
+
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert right_pair_there.status_code == 429
 
 
 def test_lookups_are_rate_limited_per_code(client: Client, submit: Callable[..., Item], settings: Any) -> None:
@@ -159,3 +195,20 @@ def test_tracking_code_never_goes_in_a_url(client: Client) -> None:
     page = client.get("/track/").content.decode()
 
     assert 'method="post"' in page
+
+
+def test_the_remembered_items_cookie_cannot_be_forged_or_moved_to_another_item(
+    client: Client, submit: Callable[..., Item]
+) -> None:
+    """The result page is bound to the browser that proved the pair, with no session row written."""
+    mine, other = submit(), submit(subject="نامه دیگر")
+    track(client, mine.requester.national_id, mine.tracking_code)
+    name = next(name for name in client.cookies if name.endswith("tracked"))
+    signed = client.cookies[name].value
+
+    assert client.get(f"/track/{mine.public_id}/").status_code == 200
+    client.cookies[name] = signed.replace(str(mine.public_id), str(other.public_id))
+    assert client.get(f"/track/{other.public_id}/").status_code == 404
+    client.cookies[name] = str(other.public_id)
+    assert client.get(f"/track/{other.public_id}/").status_code == 404
+    assert "sessionid" not in client.cookies

@@ -43,6 +43,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections, connections
 
 from mokatebat.bookings.workflow import reminders_tick
+from mokatebat.core import ratelimit
 from mokatebat.correspondence.escalation import deadlines_tick
 from mokatebat.inquiries import worker as inquiry_worker
 from mokatebat.notifications import worker as sms_worker
@@ -65,8 +66,12 @@ def worker_loops() -> list[Loop]:
     """The worker's queues, in the order ``--once`` runs them."""
     sms_provider = get_provider()
     return [
-        # The periodic ticks throttle themselves (a few minutes per process) and never raise.
-        Loop("periodic", lambda _stop: reminders_tick() + deadlines_tick() + rollup_tick()),
+        # The periodic ticks (reminders, deadlines, roll-ups, the rate-limit sweep) throttle themselves
+        # and never raise.
+        Loop(
+            "periodic",
+            lambda _stop: reminders_tick() + deadlines_tick() + rollup_tick() + ratelimit.sweep_tick(),
+        ),
         Loop("sms", lambda stop: sms_worker.run_once(provider=sms_provider, stop_event=stop)),
         Loop("inquiries", lambda stop: inquiry_worker.run_once(stop_event=stop)),
     ]
