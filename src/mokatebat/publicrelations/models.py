@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.bookings.slots import weekend_days
+from mokatebat.core.workdays import FRIDAY
 from mokatebat.correspondence.models import Attachment, Item, Kind
 from mokatebat.organization.models import Organization, Unit
 
@@ -213,16 +213,20 @@ class GuidanceRecord(models.Model):
         return self.topic
 
 
+# Friday is never a working day in any agency (core.workdays); Thursday is each agency's own choice.
+WEEKLY_DAYS_OFF = frozenset({FRIDAY})
+
+
 def falls_on_weekend(moment: datetime.datetime) -> bool:
-    """True on the agencies' weekly days off (Friday unless ``BOOKINGS_WEEKEND_DAYS`` says otherwise)."""
-    return timezone.localtime(moment).weekday() in weekend_days()
+    """True on the network's weekly day off (Friday)."""
+    return timezone.localtime(moment).weekday() in WEEKLY_DAYS_OFF
 
 
 class MeetingSlotQuerySet(models.QuerySet["MeetingSlot"]):
     def on_working_days(self) -> MeetingSlotQuerySet:
         """Slots that are not on a weekly day off: a Friday slot made before the rule is never offered."""
         # Django's week_day runs Sunday=1 … Saturday=7 (in the current time zone); Python's Monday=0.
-        return self.exclude(starts_at__week_day__in=[(day + 1) % 7 + 1 for day in weekend_days()])
+        return self.exclude(starts_at__week_day__in=[(day + 1) % 7 + 1 for day in WEEKLY_DAYS_OFF])
 
 
 class MeetingSlot(models.Model):
