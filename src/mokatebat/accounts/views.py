@@ -20,7 +20,7 @@ from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import CitizenReplyForm
 from mokatebat.correspondence.models import InfoRequest, Item, Response, Status
-from mokatebat.correspondence.timeline import public_timeline
+from mokatebat.correspondence.timeline import citizen_status, citizen_statuses, public_timeline
 from mokatebat.correspondence.workflow import WorkflowError, citizen_reply
 
 from .auth import (
@@ -131,6 +131,9 @@ def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
             "item__public_id", flat=True
         )
     )
+    labels = citizen_statuses(items)
+    for item in items:
+        item.status_label = labels[item.pk]  # type: ignore[attr-defined]
     context = {
         "citizen": citizen,
         "items": items,
@@ -148,6 +151,7 @@ def _item_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | 
     context = {
         "item": item,
         "timeline": public_timeline(item),
+        "status_label": citizen_status(item),
         "responses": item.responses.all(),
         "open_question": open_question,
         "reply_form": reply_form or CitizenReplyForm(),

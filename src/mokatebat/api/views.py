@@ -35,7 +35,7 @@ from mokatebat.correspondence.auth import (
 from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import TrackForm
 from mokatebat.correspondence.models import Attachment, Item, Referral, ResponseDraft
-from mokatebat.correspondence.timeline import public_timeline
+from mokatebat.correspondence.timeline import citizen_status, public_timeline
 from mokatebat.correspondence.views import _track_is_limited
 from mokatebat.organization.models import Organization, User
 from mokatebat.publicrelations.auth import items_with_identity
@@ -227,6 +227,7 @@ class Track(NoStoreMixin, PublicView):
         if item is None:
             raise Http404
         item.timeline = public_timeline(item)  # type: ignore[attr-defined]
+        item.status_label = citizen_status(item)  # type: ignore[attr-defined]
         return Response(s.TrackResultSerializer(item).data)
 
 

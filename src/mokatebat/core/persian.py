@@ -132,3 +132,23 @@ def to_persian_digits(value: object) -> str:
 def to_ascii_digits(value: str) -> str:
     """Turn Persian and Arabic-Indic digits into ASCII for parsing."""
     return value.translate(_TO_ASCII_DIGITS)
+
+
+_TOKEN = re.compile(r"\S+")
+_LATIN_TOKEN = re.compile(r"[A-Za-z]|&#")
+_HTML_TAG = re.compile(r"(<[^>]*>)")
+
+
+def persian_text_digits(value: object) -> str:
+    """Stored text (normalised to ASCII digits for search) shown with Persian digits.
+
+    A word with Latin letters in it (an e-mail, a web address, a form number such as ``A12``)
+    keeps its digits as typed: only Persian words and bare numbers change script."""
+    return _TOKEN.sub(
+        lambda word: word[0] if _LATIN_TOKEN.search(word[0]) else word[0].translate(_TO_PERSIAN_DIGITS), str(value)
+    )
+
+
+def persian_html_digits(value: str) -> str:
+    """``persian_text_digits`` for sanitised HTML: the text between tags changes, tags (``h2``) do not."""
+    return "".join(part if part.startswith("<") else persian_text_digits(part) for part in _HTML_TAG.split(value))

@@ -91,6 +91,16 @@ class SubmitLetterForm(PersianForm):
         to_field_name="public_id",
         required=False,
         empty_label=_("—"),
+        # Follows the chosen agency like the unit list (HTMX): the same options, its own empty choice.
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("unit-options"),
+                "hx-trigger": "change from:#id_agency",
+                "hx-include": "#id_agency",
+                "hx-vals": '{"list": "about"}',
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     about_text = forms.CharField(label=_("یا درباره چه کسی / چه نهادی"), max_length=200, required=False)
 

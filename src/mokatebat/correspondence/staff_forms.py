@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import PersianForm
+from mokatebat.core.forms import PersianForm, accept_typed_numbers
 from mokatebat.core.jalali import parse_jalali_date
 from mokatebat.organization.models import Organization, Unit
 
@@ -208,6 +208,7 @@ class CategoryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        accept_typed_numbers(self)
         self.instance.agency = agency
         parent = self.fields["parent"]
         parent.queryset = SubjectCategory.objects.filter(agency=agency, parent__isnull=True)  # type: ignore[attr-defined]

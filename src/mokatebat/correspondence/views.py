@@ -23,7 +23,7 @@ from mokatebat.publicrelations.workflow import pr_received_online
 from .auth import find_item_for_requester
 from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce
 from .models import Item, Status
-from .timeline import public_timeline
+from .timeline import citizen_status, public_timeline
 from .workflow import WorkflowError, citizen_reply, item_submit
 
 RECEIPTS_SESSION_KEY = "receipts"
@@ -98,7 +98,13 @@ def unit_options(request: HttpRequest) -> HttpResponse:
         if query:
             units = units.filter(name__icontains=query)
     # The unit already picked stays picked when the list is refreshed (e.g. by a late search).
-    context = {"units": units.order_by("name")[:200], "selected": request.GET.get("unit", "")}
+    # ``list=about`` is the «درباره کدام واحد» list of the same form: same units, its own empty choice.
+    about = request.GET.get("list") == "about"
+    context = {
+        "units": units.order_by("name")[:200],
+        "selected": request.GET.get("about_unit" if about else "unit", ""),
+        "about": about,
+    }
     return render(request, "correspondence/_unit_options.html", context)
 
 
@@ -141,6 +147,7 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
     context = {
         "item": item,
         "timeline": public_timeline(item),
+        "status_label": citizen_status(item),
         "responses": item.responses.all(),
         "open_question": open_question,
         "reply_form": reply_form or CitizenReplyForm(),
