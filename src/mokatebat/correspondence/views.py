@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from mokatebat.core.http import client_ip, rate_limited_response
+from mokatebat.core.http import client_ip, never_cache_but_back, rate_limited_response
 from mokatebat.core.persian import normalize_text
 from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "correspondence/home.html", {"agency_count": Organization.objects.agencies().count()})
 
 
-@never_cache
+@never_cache_but_back
 @require_http_methods(["GET", "POST"])
 def letter_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -121,7 +121,7 @@ def _track_is_limited(request: HttpRequest, form: TrackForm) -> bool:
     return limited
 
 
-@never_cache
+@never_cache_but_back
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -163,7 +163,7 @@ def track_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _track_page(request, item)
 
 
-@never_cache
+@never_cache_but_back
 @require_POST
 def track_reply(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The citizen answers the agency's question; it joins the item's timeline."""

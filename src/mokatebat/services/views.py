@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mokatebat.core.http import never_cache_but_back
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.persian import search_key
 from mokatebat.correspondence.forms import new_form_nonce
@@ -89,7 +90,7 @@ def _request_form(service: Service, request: HttpRequest | None = None) -> Servi
     return form_class(request.POST, request.FILES)
 
 
-@never_cache
+@never_cache_but_back
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpResponse:
     service = get_published_service(agency_code, code)
