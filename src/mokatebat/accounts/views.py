@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from mokatebat.core.http import client_ip, never_cache_but_back, rate_limited_response
+from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import CitizenReplyForm
 from mokatebat.correspondence.models import InfoRequest, Item, Response, Status
@@ -54,7 +54,7 @@ def _limited(request: HttpRequest, checks: list[tuple[str, str, str]]) -> bool:
     return limited
 
 
-@never_cache_but_back
+@never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -85,7 +85,7 @@ def _challenge_id(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
-@never_cache_but_back
+@never_cache
 @require_http_methods(["GET", "POST"])
 def code(request: HttpRequest) -> HttpResponse:
     challenge_id = _challenge_id(request)

@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from mokatebat.core.http import client_ip, never_cache_but_back, rate_limited_response
+from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.jalali import format_jalali_date
 from mokatebat.core.persian import normalize_text, to_ascii_digits
 from mokatebat.organization.access import staff_required
@@ -135,7 +135,7 @@ def calendar_slots(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "bookings/slots.html", {"calendar": calendar, "days": days})
 
 
-@never_cache_but_back
+@never_cache
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     calendar = _bookable_calendar(public_id)
@@ -182,7 +182,7 @@ def _pending_code(request: HttpRequest) -> tuple[dict[str, str], PhoneCode]:
     return pending, phone_code
 
 
-@never_cache_but_back
+@never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     pending, phone_code = _pending_code(request)
@@ -220,7 +220,7 @@ def _finish_booking(request: HttpRequest, pending: dict[str, str]) -> HttpRespon
     return redirect("booking-detail")
 
 
-@never_cache_but_back
+@never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+import secrets
+from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -27,20 +26,58 @@ def rate_limited_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def never_cache_but_back(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """``never_cache``, except for a form sent back with its errors (a 400 answer to a POST).
+# --- Post/Redirect/Get for a form sent back with its errors ------------------------------------------
 
-    A ``no-store`` answer to a POST is not kept for history navigation, so after the person fixes the
-    form and goes on, Back asks them to "Confirm form resubmission". That page may be kept by this
-    browser alone (``private``), so Back shows it again; a reload still asks the server."""
+RETRY_SESSION_KEY = "form_retries"
+MAX_RETRIES = 5  # per session: a few tabs with a failed form each
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if request.method == "POST" and response.status_code in (400, 404):
-            patch_cache_control(response, private=True, max_age=0)
-        else:
-            add_never_cache_headers(response)
-        return response
 
-    return wrapper
+@dataclass(frozen=True)
+class RetriedInput:
+    """What a person sent in a form that came back with errors, to bind the form again on a GET."""
+
+    data: QueryDict
+    file_errors: dict[str, list[str]]
+
+    def restore(self, form: forms.BaseForm) -> None:
+        """Validate again and put back the errors of files, which are not sent twice."""
+        form.is_valid()
+        for name, messages in self.file_errors.items():
+            if name in form.fields:
+                form.errors.pop(name, None)  # "upload it" now that no file came: the first reason stands
+                form.add_error(name, messages)
+
+
+def redirect_with_input(request: HttpRequest, form: forms.BaseForm, *, kept: dict[str, list[str]]) -> HttpResponse:
+    """Answer a failed POST with a redirect to a GET that shows the same form with the same errors.
+
+    A page that answers a POST sits in the history as that POST: Back to it asks to "Confirm form
+    resubmission" (a form with a file box is never kept by the browser). The typed input waits in the
+    session under a random key in the address; uploads that passed are already kept server-side
+    (``kept``: their ids, to tick again)."""
+    token = secrets.token_urlsafe(9)
+    data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+    for key, values in kept.items():
+        data[key] = list(dict.fromkeys([*data.get(key, []), *values]))
+    file_errors = {
+        name: [str(message) for message in messages]
+        for name, messages in form.errors.items()
+        if isinstance(form.fields.get(name), forms.FileField)
+    }
+    retries = {**request.session.get(RETRY_SESSION_KEY, {}), token: {"path": request.path, "data": data}}
+    retries[token]["file_errors"] = file_errors
+    request.session[RETRY_SESSION_KEY] = dict(list(retries.items())[-MAX_RETRIES:])
+    query = request.GET.copy()
+    query["retry"] = token
+    return redirect(f"{request.path}?{query.urlencode()}")
+
+
+def retried_input(request: HttpRequest) -> RetriedInput | None:
+    """The input of a failed POST to this page, when the address carries its key (None otherwise)."""
+    entry = request.session.get(RETRY_SESSION_KEY, {}).get(request.GET.get("retry", ""))
+    if not entry or entry.get("path") != request.path:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in entry["data"].items():
+        data.setlist(key, values)
+    return RetriedInput(data=data, file_errors=entry.get("file_errors", {}))

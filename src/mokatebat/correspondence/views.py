@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from mokatebat.core.http import client_ip, never_cache_but_back, rate_limited_response
+from mokatebat.core.http import client_ip, rate_limited_response, redirect_with_input, retried_input
 from mokatebat.core.persian import normalize_text
 from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "correspondence/home.html", {"agency_count": Organization.objects.agencies().count()})
 
 
-@never_cache_but_back
+@never_cache
 @require_http_methods(["GET", "POST"])
 def letter_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -71,10 +71,15 @@ def letter_new(request: HttpRequest) -> HttpResponse:
             _remember(request, TRACKED_SESSION_KEY, item)
             return redirect("letter-receipt", public_id=item.public_id)
         form.remember_uploads()
-        status = 400
-    else:
+        return redirect_with_input(request, form, kept={"keep_uploads": sorted(form.newly_kept)})
+    retried = retried_input(request)
+    if retried is None:
         form = SubmitLetterForm(initial={"nonce": new_form_nonce(), "agency": request.GET.get("agency", "")})
-        status = 200
+    else:
+        form = SubmitLetterForm(retried.data)
+        retried.restore(form)
+    # 400 while the form shows errors, as the answer to the POST used to be.
+    status = 400 if form.is_bound and form.errors else 200
     return render(request, "correspondence/letter_new.html", {"form": form}, status=status)
 
 
@@ -121,7 +126,7 @@ def _track_is_limited(request: HttpRequest, form: TrackForm) -> bool:
     return limited
 
 
-@never_cache_but_back
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -163,7 +168,7 @@ def track_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _track_page(request, item)
 
 
-@never_cache_but_back
+@never_cache
 @require_POST
 def track_reply(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The citizen answers the agency's question; it joins the item's timeline."""
