@@ -83,3 +83,11 @@ def test_an_e_service_number_is_read_in_any_digits(typed: str, read: Decimal) ->
     form.is_valid()
     assert "area" not in form.errors
     assert form.cleaned_data["area"] == read
+
+
+def test_the_response_pdf_shows_persian_digits_and_leaves_addresses_alone() -> None:
+    from mokatebat.correspondence.letters_pdf import body_blocks
+
+    blocks = body_blocks("<p>مرمت کیلومتر 23 تا 30 روز؛ پرسش‌ها به info2@moh.ir</p>")
+
+    assert blocks[0].text == "مرمت کیلومتر ۲۳ تا ۳۰ روز؛ پرسش‌ها به info2@moh.ir"
