@@ -48,13 +48,16 @@ class RetriedInput:
                 form.add_error(name, messages)
 
 
-def redirect_with_input(request: HttpRequest, form: forms.BaseForm, *, kept: dict[str, list[str]]) -> HttpResponse:
+def redirect_with_input(
+    request: HttpRequest, form: forms.BaseForm, *, kept: dict[str, list[str]], to: str = ""
+) -> HttpResponse:
     """Answer a failed POST with a redirect to a GET that shows the same form with the same errors.
 
     A page that answers a POST sits in the history as that POST: Back to it asks to "Confirm form
     resubmission" (a form with a file box is never kept by the browser). The typed input waits in the
     session under a random key in the address; uploads that passed are already kept server-side
-    (``kept``: their ids, to tick again)."""
+    (``kept``: their ids, to tick again). ``to``: the page that shows the form, if not the one posted to."""
+    path = to or request.path
     token = secrets.token_urlsafe(9)
     data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
     for key, values in kept.items():
@@ -64,12 +67,12 @@ def redirect_with_input(request: HttpRequest, form: forms.BaseForm, *, kept: dic
         for name, messages in form.errors.items()
         if isinstance(form.fields.get(name), forms.FileField)
     }
-    retries = {**request.session.get(RETRY_SESSION_KEY, {}), token: {"path": request.path, "data": data}}
+    retries = {**request.session.get(RETRY_SESSION_KEY, {}), token: {"path": path, "data": data}}
     retries[token]["file_errors"] = file_errors
     request.session[RETRY_SESSION_KEY] = dict(list(retries.items())[-MAX_RETRIES:])
-    query = request.GET.copy()
+    query = request.GET.copy() if not to else QueryDict(mutable=True)
     query["retry"] = token
-    return redirect(f"{request.path}?{query.urlencode()}")
+    return redirect(f"{path}?{query.urlencode()}")
 
 
 def retried_input(request: HttpRequest) -> RetriedInput | None:

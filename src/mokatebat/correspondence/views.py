@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -165,7 +166,17 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
 @require_GET
 def track_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
-    return _track_page(request, item)
+    return _track_page(request, item, reply_form=retried_reply_form(request))
+
+
+def retried_reply_form(request: HttpRequest) -> CitizenReplyForm | None:
+    """The reply that came back with errors (Post/Redirect/Get), bound again; None for a fresh page."""
+    retried = retried_input(request)
+    if retried is None:
+        return None
+    form = CitizenReplyForm(retried.data)
+    retried.restore(form)
+    return form
 
 
 @never_cache
@@ -175,7 +186,7 @@ def track_reply(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
     form = CitizenReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _track_page(request, item, reply_form=form)
+        return redirect_with_input(request, form, kept={}, to=reverse("track-result", args=[item.public_id]))
     try:
         citizen_reply(item=item, text=form.cleaned_data["text"], uploads=form.checked_uploads)
     except WorkflowError as error:

@@ -263,3 +263,20 @@ def test_kept_uploads_of_another_form_cannot_be_claimed(client: Client, agency: 
 
     assert response.status_code == 400
     assert Item.objects.count() == 0
+
+
+def test_a_form_with_mistakes_comes_back_by_a_redirect_so_back_never_asks_to_resubmit(
+    client: Client, agency: Organization
+) -> None:
+    response = client.post("/letters/new/", letter_data(agency, mobile="12345"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/letters/new/?retry=")
+    page = client.get(response["Location"])
+    assert page.status_code == 400
+    assert "شماره تلفن همراه معتبر نیست" in page.content.decode()
+    assert "علی کریمی" in page.content.decode()
+    # The input waits in this browser's session only: another browser gets an empty form.
+    elsewhere = Client().get(response["Location"]).content.decode()
+    assert "علی کریمی" not in elsewhere
+    assert Item.objects.count() == 0
