@@ -28,6 +28,7 @@ urlpatterns = [
     path("track/<uuid:public_id>/", letters.track_result, name="track-result"),
     path("track/<uuid:public_id>/reply/", letters.track_reply, name="track-reply"),
     path("track/<uuid:public_id>/responses/<uuid:response_id>/pdf/", documents.response_pdf, name="response-pdf"),
+    path("verify/", documents.verify_start, name="verify"),
     path("verify/<slug:code>/", documents.verify_response, name="verify-response"),
     path("staff/login/", staff_auth.login_password, name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(next_page="staff-login"), name="staff-logout"),

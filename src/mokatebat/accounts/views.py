@@ -10,17 +10,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mokatebat.core.http import client_ip, rate_limited_response
+from mokatebat.core.http import client_ip, rate_limited_response, redirect_with_input
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import CitizenReplyForm
 from mokatebat.correspondence.models import InfoRequest, Item, Response, Status
-from mokatebat.correspondence.timeline import public_timeline
+from mokatebat.correspondence.timeline import citizen_status, citizen_statuses, public_timeline
+from mokatebat.correspondence.views import retried_reply_form
 from mokatebat.correspondence.workflow import WorkflowError, citizen_reply
 
 from .auth import (
@@ -128,6 +130,9 @@ def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
             "item__public_id", flat=True
         )
     )
+    labels = citizen_statuses(items)
+    for item in items:
+        item.status_label = labels[item.pk]  # type: ignore[attr-defined]
     context = {
         "citizen": citizen,
         "items": items,
@@ -145,6 +150,7 @@ def _item_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | 
     context = {
         "item": item,
         "timeline": public_timeline(item),
+        "status_label": citizen_status(item),
         "responses": item.responses.all(),
         "open_question": open_question,
         "reply_form": reply_form or CitizenReplyForm(),
@@ -161,7 +167,7 @@ def _item_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | 
 @citizen_required
 def item_detail(request: HttpRequest, citizen: Citizen, public_id: uuid.UUID) -> HttpResponse:
     item = get_item_for_citizen(citizen, public_id)
-    return _item_page(request, item)
+    return _item_page(request, item, reply_form=retried_reply_form(request))
 
 
 @never_cache
@@ -171,7 +177,7 @@ def item_reply(request: HttpRequest, citizen: Citizen, public_id: uuid.UUID) -> 
     item = get_item_for_citizen(citizen, public_id)
     form = CitizenReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _item_page(request, item, reply_form=form)
+        return redirect_with_input(request, form, kept={}, to=reverse("account-item", args=[item.public_id]))
     try:
         citizen_reply(item=item, text=form.cleaned_data["text"], uploads=form.checked_uploads)
     except WorkflowError as error:

@@ -250,7 +250,7 @@ class TrackResultSerializer(serializers.Serializer[Item]):
     agency = serializers.CharField(source="agency.name")
     subject = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField(help_text="Where the item is, in the citizen's words, as on the tracking page")
     registration_number = serializers.CharField()
     submitted_at = serializers.DateTimeField()
     timeline = TimelineEntrySerializer(many=True)

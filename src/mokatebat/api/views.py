@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,16 +26,18 @@ from rest_framework.views import APIView
 from mokatebat.correspondence import staff_forms
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.auth import (
+    events_visible_to,
     find_item_for_requester,
     get_item_for_user,
+    handed_over_at,
     is_secretariat_for,
 )
 from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import TrackForm
-from mokatebat.correspondence.models import Item, ItemEvent, ResponseDraft
-from mokatebat.correspondence.timeline import public_timeline
+from mokatebat.correspondence.models import Attachment, Item, Referral, ResponseDraft
+from mokatebat.correspondence.timeline import citizen_status, public_timeline
 from mokatebat.correspondence.views import _miss_is_limited, _track_is_limited
-from mokatebat.organization.models import Organization
+from mokatebat.organization.models import Organization, User
 from mokatebat.publicrelations.auth import items_with_identity
 
 from . import catalogue
@@ -227,6 +229,7 @@ class Track(NoStoreMixin, PublicView):
                 raise Throttled(wait=3600)
             raise Http404
         item.timeline = public_timeline(item)  # type: ignore[attr-defined]
+        item.status_label = citizen_status(item)  # type: ignore[attr-defined]
         return Response(s.TrackResultSerializer(item).data)
 
 
@@ -256,14 +259,21 @@ def _client_item(request: Request, public_id: uuid.UUID, *, secretariat: bool = 
     return item
 
 
-def _detail(item: Item, code: int = status.HTTP_200_OK) -> Response:
+def _detail(item: Item, user: User, code: int = status.HTTP_200_OK) -> Response:
+    # A former agency's client (it forwarded the item away) reads the hand-over and the public steps
+    # after it, not the receiving agency's inside work: the staff item page's rule.
+    handed_over = handed_over_at(user, item)
+    before = Q() if handed_over is None else Q(created_at__lte=handed_over)
+    events = events_visible_to(user, item)
     item = (
         Item.objects.select_related("agency", "requester", "addressed_unit")
         .prefetch_related(
-            "attachments",
-            Prefetch("events", queryset=ItemEvent.objects.order_by("occurred_at", "id")),
-            "referrals__unit",
-            Prefetch("response_drafts", queryset=ResponseDraft.objects.select_related("unit", "response")),
+            Prefetch("attachments", queryset=Attachment.objects.filter(Q(event=None) | Q(event__in=events))),
+            Prefetch("events", queryset=events.order_by("occurred_at", "id")),
+            Prefetch("referrals", queryset=Referral.objects.filter(before).select_related("unit")),
+            Prefetch(
+                "response_drafts", queryset=ResponseDraft.objects.filter(before).select_related("unit", "response")
+            ),
             "responses",
         )
         .get(pk=item.pk)
@@ -311,13 +321,13 @@ class ClientItems(ClientView, generics.ListAPIView):
             idempotency_key=_idempotency_key(request, f"client:{client.pk}", data["national_id"]),
             created_by=client.user,
         )
-        return _detail(item, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return _detail(item, request.user, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 @extend_schema(tags=["client"], responses={200: s.ItemDetailSerializer, **_errors(401, 403, 404, 429)})
 class ClientItemDetail(ClientView):
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        return _detail(_client_item(request, public_id, secretariat=False))
+        return _detail(_client_item(request, public_id, secretariat=False), request.user)
 
 
 @extend_schema(
@@ -348,7 +358,7 @@ class ClientRegister(ClientView):
         fields = s.VersionSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
         wf.item_register(item=item, actor=request.user, expected_version=fields.validated_data.get("version"))
-        return _detail(item)
+        return _detail(item, request.user)
 
 
 @extend_schema(
@@ -382,7 +392,7 @@ class ClientRefer(ClientView):
             deadline=data["deadline"],
             expected_version=clean["version"] if "version" in data else None,
         )
-        return _detail(item)
+        return _detail(item, request.user)
 
 
 @extend_schema(
@@ -401,7 +411,7 @@ class ClientAction(ClientView):
         form = s.run_form(staff_forms.ActionForm, fields.validated_data)
         clean = form.cleaned_data
         wf.action_record(item=item, actor=request.user, text=clean["text"], public=clean["public"])
-        return _detail(item, status.HTTP_201_CREATED)
+        return _detail(item, request.user, status.HTTP_201_CREATED)
 
 
 @extend_schema(
@@ -420,4 +430,4 @@ class ClientResponse(ClientView):
         fields = s.ResponseDraftSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
         client_response_propose(item=item, actor=request.user, body=fields.validated_data["body"])
-        return _detail(item, status.HTTP_201_CREATED)
+        return _detail(item, request.user, status.HTTP_201_CREATED)

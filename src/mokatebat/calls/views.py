@@ -18,7 +18,7 @@ from mokatebat.core.http import rate_limited_response
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence.forms import new_form_nonce
 from mokatebat.correspondence.models import Channel, Item
-from mokatebat.correspondence.timeline import public_timeline
+from mokatebat.correspondence.timeline import citizen_status, public_timeline
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, User
 
@@ -110,6 +110,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "form": CallLookupForm(autofocus=False),
         "item": item,
         "timeline": public_timeline(item),
+        "status_label": citizen_status(item),
         "responses": item.responses.all(),
     }
     return render(request, "calls/lookup.html", context)

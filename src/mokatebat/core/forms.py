@@ -8,8 +8,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .i18n import is_persian_page
 from .identifiers import InvalidIdentifier, clean_legal_id, clean_mobile, clean_national_id
-from .persian import normalize_text, to_persian_digits
+from .persian import normalize_text, persian_text_digits, to_persian_digits
 from .tracking import clean_tracking_code
 
 
@@ -60,6 +61,57 @@ class PersianChoicesMixin:
         persian_empty_choices(self.fields)
 
 
+# The decimal and thousands separators of a Persian keyboard, in a number field.
+_NUMBER_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": None, ",": None, "\u060c": None})
+
+
+class TypedNumberInput(forms.TextInput):
+    """A number box that takes what a Persian keyboard types: ``type=number`` silently drops Persian and
+    Arabic-Indic digits in browsers, so numbers are typed in a text box and read at the edge."""
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return to_persian_digits(text) if text is not None and is_persian_page() else text
+
+
+class _PersianTextWidget:
+    """A text box that gives a person's words back with the digits they typed (stored ASCII for search)."""
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)  # type: ignore[misc]
+        return persian_text_digits(text) if text and is_persian_page() else text
+
+
+class PersianTextInput(_PersianTextWidget, forms.TextInput):
+    pass
+
+
+class PersianTextarea(_PersianTextWidget, forms.Textarea):
+    pass
+
+
+def accept_typed_numbers(form: forms.BaseForm) -> None:
+    """Every number field of ``form`` as a ``TypedNumberInput``, keeping its other attributes."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.NumberInput):
+            attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+            decimal = isinstance(field, forms.DecimalField | forms.FloatField)
+            attrs.update({"inputmode": "decimal" if decimal else "numeric", "dir": "ltr", "autocomplete": "off"})
+            widget = TypedNumberInput(attrs=attrs)
+            widget.is_required = field.widget.is_required
+            field.widget = widget
+
+
+def _numbers_read(data: Any, form: forms.BaseForm) -> None:
+    """Persian decimal (٫) and thousands (٬ ,) separators in number fields, as Python reads numbers."""
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField) and key in data:
+            value = data.get(key)
+            if isinstance(value, str):
+                data[key] = value.translate(_NUMBER_SEPARATORS).replace(" ", "")
+
+
 class PersianForm(forms.Form):
     """Base for every form that takes text from a person."""
 
@@ -69,7 +121,15 @@ class PersianForm(forms.Form):
         )
         super().__init__(normalize_data(data, multiline), *args, **kwargs)
         persian_empty_choices(self.fields)
+        if self.is_bound:
+            _numbers_read(self.data, self)
+        accept_typed_numbers(self)
         for field in self.fields.values():
+            if type(field.widget) in (forms.TextInput, forms.Textarea) and field.widget.attrs.get("dir") != "ltr":
+                persian = PersianTextarea if isinstance(field.widget, forms.Textarea) else PersianTextInput
+                widget = persian(attrs=field.widget.attrs)
+                widget.is_required = field.widget.is_required
+                field.widget = widget
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 widget.attrs.setdefault("class", "form-check-input")

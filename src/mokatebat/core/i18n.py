@@ -7,9 +7,13 @@ from django.utils.translation import get_language
 from .persian import to_ascii_digits, to_persian_digits
 
 
+def is_persian_page() -> bool:
+    return (get_language() or "fa").startswith("fa")
+
+
 def for_page(persian: str) -> str:
     """Text rendered the Persian way, adapted for an English page (ASCII digits, no Persian words)."""
-    if (get_language() or "fa").startswith("fa"):
+    if is_persian_page():
         return persian
     return to_ascii_digits(persian).replace(" ساعت ", " ")
 

@@ -168,3 +168,23 @@ def search_stems(query: str) -> list[str]:
                 break
         stems.append(word)
     return list(dict.fromkeys(stems))
+
+
+_TOKEN = re.compile(r"\S+")
+_LATIN_TOKEN = re.compile(r"[A-Za-z]|&#")
+_HTML_TAG = re.compile(r"(<[^>]*>)")
+
+
+def persian_text_digits(value: object) -> str:
+    """Stored text (normalised to ASCII digits for search) shown with Persian digits.
+
+    A word with Latin letters in it (an e-mail, a web address, a form number such as ``A12``)
+    keeps its digits as typed: only Persian words and bare numbers change script."""
+    return _TOKEN.sub(
+        lambda word: word[0] if _LATIN_TOKEN.search(word[0]) else word[0].translate(_TO_PERSIAN_DIGITS), str(value)
+    )
+
+
+def persian_html_digits(value: str) -> str:
+    """``persian_text_digits`` for sanitised HTML: the text between tags changes, tags (``h2``) do not."""
+    return "".join(part if part.startswith("<") else persian_text_digits(part) for part in _HTML_TAG.split(value))

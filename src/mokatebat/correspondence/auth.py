@@ -6,6 +6,7 @@ Views, PDFs, exports and the API all go through these functions; forbidden objec
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -13,7 +14,7 @@ from django.http import Http404
 from mokatebat.core.replica import first_or_primary
 from mokatebat.organization.models import Membership, Role, Unit, User
 
-from .models import Forwarding, Item, ItemQuerySet, Referral
+from .models import EventKind, Forwarding, Item, ItemEvent, ItemQuerySet, Referral
 
 # Roles that see every item of their agency (the secretariat's and the head's view).
 AGENCY_WIDE_ROLES = {
@@ -74,6 +75,32 @@ def get_item_for_user(user: User, public_id: uuid.UUID) -> Item:
     if item is None:
         raise Http404
     return item
+
+
+def handed_over_at(user: User, item: Item) -> datetime | None:
+    """When this user sees ``item`` only because their agency forwarded it away (R15): the moment of
+    their agency's last hand-over. What the receiving agency does inside is its own from then on;
+    ``None`` when the item is (again) their agency's, or they are the network administrator."""
+    if user.is_superuser:
+        return None
+    memberships = _memberships(user)
+    if any(m.organization_id == item.agency_id for m in memberships):
+        return None
+    former = {m.organization_id for m in memberships if m.role in AGENCY_WIDE_ROLES}
+    forwardings = Forwarding.objects.filter(item=item, from_agency_id__in=former).order_by("-forwarded_at")
+    return forwardings.values_list("forwarded_at", flat=True).first()
+
+
+def events_visible_to(user: User, item: Item) -> QuerySet[ItemEvent]:
+    """The item's timeline for this staff member: all of it for the agency that holds the item; for a
+    former agency, its own steps up to the hand-over (with its note) and only the public ones after."""
+    events = item.events.all()
+    cutoff = handed_over_at(user, item)
+    if cutoff is None:
+        return events
+    return events.filter(
+        Q(is_public=True) | Q(occurred_at__lt=cutoff) | Q(occurred_at=cutoff, kind=EventKind.FORWARDED)
+    )
 
 
 def is_secretariat_for(user: User, item: Item) -> bool:

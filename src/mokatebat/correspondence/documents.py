@@ -11,13 +11,14 @@ import re
 import uuid
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.core.replica import first_or_primary, replica_reads
 
+from .forms import VerifyCodeForm
 from .letters_pdf import render_response_pdf
 from .models import Attachment, Response
 from .views import TRACKED_SESSION_KEY, _get_item_for_session
@@ -66,6 +67,15 @@ def attachment_file_response(attachment: Attachment, *, filename: str = "", cont
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+def verify_start(request: HttpRequest) -> HttpResponse:
+    """Where a code read off a printed letter is typed, for whoever cannot scan its QR code."""
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("verify-response", code=form.cleaned_data["code"])
+    return render(request, "correspondence/verify_start.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -32,6 +33,10 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [f for f in files if f]
+
+
+# The verification code in a printed letter's address (``token_urlsafe``), with or without the address.
+_VERIFY_CODE = re.compile(r"^[A-Za-z0-9_-]{8,24}(?=/?$)")
 
 
 def new_form_nonce() -> str:
@@ -92,6 +97,16 @@ class SubmitLetterForm(PersianForm):
         to_field_name="public_id",
         required=False,
         empty_label=_("—"),
+        # Follows the chosen agency like the unit list (HTMX): the same options, its own empty choice.
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("unit-options"),
+                "hx-trigger": "change from:#id_agency",
+                "hx-include": "#id_agency",
+                "hx-vals": '{"list": "about"}',
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     about_text = forms.CharField(label=_("یا درباره چه کسی / چه نهادی"), max_length=200, required=False)
 
@@ -196,6 +211,28 @@ class TrackForm(PersianForm):
         if not value.isdigit() or len(value) not in (10, 11):
             raise ValidationError(_("کد ملی ۱۰ رقمی یا شناسه ملی ۱۱ رقمی را وارد کنید."))
         return value
+
+
+class VerifyCodeForm(PersianForm):
+    """The code under the QR of a printed response, or the whole address printed beside it."""
+
+    code = forms.CharField(
+        label=_("کد استعلام نامه"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"dir": "ltr", "autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+        help_text=_("کد یا نشانی چاپ‌شده در پایین نامه، کنار کد QR؛ رقم‌ها را فارسی یا لاتین بنویسید."),
+        error_messages={"required": _("کد استعلام را از پایین نامه وارد کنید.")},
+    )
+
+    def clean_code(self) -> str:
+        # PersianForm has already made Persian and Arabic-Indic digits ASCII and dropped stray controls.
+        text = "".join(self.cleaned_data["code"].split())
+        found = _VERIFY_CODE.search(text.rsplit("/verify/", 1)[-1])
+        if found is None:
+            raise ValidationError(_("این کد درست نیست؛ حروف و رقم‌های کد را همان‌گونه که چاپ شده وارد کنید."))
+        return found[0]
 
 
 class CitizenReplyForm(PersianForm):

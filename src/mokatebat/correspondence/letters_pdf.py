@@ -25,7 +25,7 @@ from django.contrib.staticfiles import finders
 from fpdf import FPDF
 
 from mokatebat.core.jalali import format_jalali_date
-from mokatebat.core.persian import to_persian_digits
+from mokatebat.core.persian import persian_text_digits, to_persian_digits
 
 from .models import Response
 
@@ -146,7 +146,7 @@ class _BodyParser(HTMLParser):
         if not text.strip() and (not self._parts or self._parts[-1].endswith(("\n", " "))):
             return
         self._sync_styles()
-        self._parts.append(escape_markdown(to_persian_digits(text)))
+        self._parts.append(escape_markdown(persian_text_digits(text)))
 
     def close(self) -> None:
         super().close()
@@ -354,7 +354,7 @@ class LetterPDF(FPDF):
         self.font(BODY_SIZE, "B")
         self.multi_cell(self.epw, LINE_HEIGHT, name, align="R", new_x="LMARGIN", new_y="NEXT")
         self.font(BODY_SIZE)
-        subject = f"**موضوع:** {escape_markdown(to_persian_digits(self.response.item.subject))}"
+        subject = f"**موضوع:** {escape_markdown(persian_text_digits(self.response.item.subject))}"
         self.multi_cell(self.epw, LINE_HEIGHT, subject, align="R", markdown=True, new_x="LMARGIN", new_y="NEXT")
         self.ln(4)
 

@@ -10,7 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import PersianChoicesMixin, PersianDigitsInput, PersianForm
+from mokatebat.core.forms import (
+    PersianChoicesMixin,
+    PersianDigitsInput,
+    PersianForm,
+    PersianTextarea,
+    accept_typed_numbers,
+)
 from mokatebat.core.jalali import format_jalali_date, parse_jalali_date
 from mokatebat.core.persian import to_persian_digits
 from mokatebat.organization.models import Organization, Unit
@@ -213,12 +219,21 @@ class NoteForm(PersianForm):
     note = forms.CharField(label=_("یادداشت"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class LetterTextarea(PersianTextarea):
+    """The response editor: the box, with a toolbar for exactly the formatting ``sanitize_letter_html``
+    keeps and the PDF draws (bold, italic, lists); a blank line starts a new paragraph."""
+
+    template_name = "correspondence/widgets/letter_textarea.html"
+
+
+LETTER_HELP = _(
+    "یک خط خالی پاراگراف تازه می‌سازد. پررنگ، کج و فهرست را با دکمه‌های بالای کادر (یا Ctrl+B و Ctrl+I) بسازید؛"
+    " پیوند و تصویر حذف می‌شود."
+)
+
+
 class DraftForm(PersianForm):
-    body = forms.CharField(
-        label=_("متن پاسخ"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("قالب‌بندی مجاز: پاراگراف، پررنگ، کج، فهرست. پیوند و تصویر حذف می‌شود."),
-    )
+    body = forms.CharField(label=_("متن پاسخ"), widget=LetterTextarea(attrs={"rows": 10}), help_text=LETTER_HELP)
 
 
 class SignForm(PersianForm):
@@ -267,7 +282,7 @@ class ReceivedLetterForm(SubmitLetterForm):
 
 
 class BundleAnswerForm(PersianForm):
-    body = forms.CharField(label=_("متن پاسخ مشترک"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label=_("متن پاسخ مشترک"), widget=LetterTextarea(attrs={"rows": 8}), help_text=LETTER_HELP)
     signer_title = forms.CharField(label=_("سمت امضاکننده"), max_length=120)
 
 
@@ -280,6 +295,7 @@ class CategoryForm(PersianChoicesMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, agency: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        accept_typed_numbers(self)
         self.instance.agency = agency
         parent = self.fields["parent"]
         parent.queryset = SubjectCategory.objects.filter(agency=agency, parent__isnull=True)  # type: ignore[attr-defined]

@@ -41,8 +41,10 @@ from . import staff_forms as f
 from . import workflow as wf
 from .auth import (
     can_sign_for,
+    events_visible_to,
     get_item_for_user,
     get_referral_for_user,
+    handed_over_at,
     is_secretariat_for,
     referrals_for_user,
     secretariat_agency_ids,
@@ -253,10 +255,11 @@ def _similar_open_items(item: Item, user: User) -> list[Item]:
     return list(candidates.filter(similarity__gte=0.5).select_related("requester").order_by("-similarity")[:50])
 
 
-def _timeline(item: Item) -> list[dict[str, Any]]:
-    """Every event, public and internal, each with the SMS it caused and that SMS's delivery state."""
+def _timeline(item: Item, user: User) -> list[dict[str, Any]]:
+    """Every event this user may read, public and internal, each with the SMS it caused and that
+    SMS's delivery state."""
     sms_by_event = {m.dedup_key.split(":")[0]: m for m in OutboxMessage.objects.filter(item=item)}
-    events = item.events.select_related("actor").order_by("occurred_at", "pk")
+    events = events_visible_to(user, item).select_related("actor").order_by("occurred_at", "pk")
     return [{"event": e, "sms": sms_by_event.get(str(e.public_id))} for e in events]
 
 
@@ -271,15 +274,20 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
     # A copy for information is only acknowledged; acting, returning and answering belong to the main unit.
     acting_referrals = [r for r in open_referrals if r.role == Referral.Role.MAIN]
     initial = {"version": item.version}
+    # A former agency (it forwarded the item away) sees the receiving agency's inside work no more.
+    handed_over = handed_over_at(user, item)
+    before = Q() if handed_over is None else Q(created_at__lte=handed_over)
     context: dict[str, Any] = {
         "item": item,
         "history": _history(item, user),
         "duplicates": _likely_duplicates(item, user),
-        "timeline": _timeline(item),
-        "referrals": referrals,
-        "attachments": item.attachments.all(),
+        "timeline": _timeline(item, user),
+        "referrals": [r for r in referrals if handed_over is None or r.created_at <= handed_over],
+        "attachments": item.attachments.filter(Q(event=None) | Q(event__in=events_visible_to(user, item))),
         "responses": item.responses.all(),
-        "drafts": item.response_drafts.select_related("unit", "author").exclude(state=ResponseDraft.State.ISSUED),
+        "drafts": item.response_drafts.filter(before)
+        .select_related("unit", "author")
+        .exclude(state=ResponseDraft.State.ISSUED),
         "secretariat": secretariat,
         "open_referrals": open_referrals,
         "acting_referrals": acting_referrals,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from mokatebat.core.jalali import format_jalali_date
 
-from .models import Channel, EventKind, Item, ItemEvent, Resolution
+from .models import Channel, EventKind, Item, ItemEvent, Resolution, Status
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,35 @@ def _jalali(iso_day: str) -> str:
 def public_timeline(item: Item) -> list[TimelineEntry]:
     """Only events marked public; internal notes and instructions never reach this list."""
     return [describe(event) for event in item.events.filter(is_public=True).order_by("occurred_at", "id")]
+
+
+def citizen_statuses(items: list[Item]) -> dict[int, str]:
+    """Where each item is, in the citizen's words (tracking page, account, API track).
+
+    The PR desk's items (R17–R20) never wait for the secretariat, and a public meeting is best told by
+    the meeting's own state; everything else reads its status. Two queries whatever the number of items."""
+    # The PR desk builds on this app; its rules are asked, not repeated (as ``auth.get_item_for_user`` does).
+    from mokatebat.publicrelations.auth import pr_desk_agencies
+    from mokatebat.publicrelations.models import PR_KINDS, Meeting
+
+    pr_items = [item for item in items if item.kind in PR_KINDS]
+    desks = set(pr_desk_agencies().filter(organization_id__in={i.agency_id for i in pr_items})) if pr_items else set()
+    meetings = dict(Meeting.objects.filter(item__in=pr_items).values_list("item_id", "state")) if pr_items else {}
+    labels: dict[int, str] = {}
+    for item in items:
+        label = str(item.get_status_display())
+        meeting = meetings.get(item.pk)
+        if meeting == Meeting.State.HELD:
+            label = _("ملاقات برگزار شد")
+            if item.status == Status.REFERRED:
+                label = _("ملاقات برگزار شد؛ در دست پیگیری")
+        elif meeting == Meeting.State.SCHEDULED:
+            label = _("وقت ملاقات تعیین شد")
+        elif item.status == Status.SUBMITTED and item.agency_id in desks:
+            label = _("در انتظار بررسی ارتباطات مردمی")
+        labels[item.pk] = label
+    return labels
+
+
+def citizen_status(item: Item) -> str:
+    return citizen_statuses([item])[item.pk]

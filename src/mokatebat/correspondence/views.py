@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mokatebat.core.http import client_ip, rate_limited_response
+from mokatebat.core.http import client_ip, rate_limited_response, redirect_with_input, retried_input
 from mokatebat.core.persian import normalize_text
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.core.replica import first_or_primary, replica_reads
@@ -26,7 +27,7 @@ from .auth import find_item_for_requester
 from .deadlines import due_of
 from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce
 from .models import Item, Status
-from .timeline import public_timeline
+from .timeline import citizen_status, public_timeline
 from .workflow import WorkflowError, citizen_reply, item_submit
 
 logger = logging.getLogger(__name__)
@@ -109,10 +110,15 @@ def letter_new(request: HttpRequest) -> HttpResponse:
             _remember(request, response, TRACKED_SESSION_KEY, item)
             return response
         form.remember_uploads()
-        status = 400
-    else:
+        return redirect_with_input(request, form, kept={"keep_uploads": sorted(form.newly_kept)})
+    retried = retried_input(request)
+    if retried is None:
         form = SubmitLetterForm(initial={"nonce": new_form_nonce(), "agency": request.GET.get("agency", "")})
-        status = 200
+    else:
+        form = SubmitLetterForm(retried.data)
+        retried.restore(form)
+    # 400 while the form shows errors, as the answer to the POST used to be.
+    status = 400 if form.is_bound and form.errors else 200
     return render(request, "correspondence/letter_new.html", {"form": form}, status=status)
 
 
@@ -136,7 +142,13 @@ def unit_options(request: HttpRequest) -> HttpResponse:
         if query:
             units = units.filter(name__icontains=query)
     # The unit already picked stays picked when the list is refreshed (e.g. by a late search).
-    context = {"units": units.order_by("name")[:200], "selected": request.GET.get("unit", "")}
+    # ``list=about`` is the «درباره کدام واحد» list of the same form: same units, its own empty choice.
+    about = request.GET.get("list") == "about"
+    context = {
+        "units": units.order_by("name")[:200],
+        "selected": request.GET.get("about_unit" if about else "unit", ""),
+        "about": about,
+    }
     return render(request, "correspondence/_unit_options.html", context)
 
 
@@ -200,6 +212,7 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
     context = {
         "item": item,
         "timeline": public_timeline(item),
+        "status_label": citizen_status(item),
         "responses": item.responses.all(),
         "open_question": open_question,
         "reply_form": reply_form or CitizenReplyForm(),
@@ -214,7 +227,17 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
 @replica_reads
 def track_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
-    return _track_page(request, item)
+    return _track_page(request, item, reply_form=retried_reply_form(request))
+
+
+def retried_reply_form(request: HttpRequest) -> CitizenReplyForm | None:
+    """The reply that came back with errors (Post/Redirect/Get), bound again; None for a fresh page."""
+    retried = retried_input(request)
+    if retried is None:
+        return None
+    form = CitizenReplyForm(retried.data)
+    retried.restore(form)
+    return form
 
 
 @never_cache
@@ -224,7 +247,7 @@ def track_reply(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = _get_item_for_session(request, TRACKED_SESSION_KEY, public_id)
     form = CitizenReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _track_page(request, item, reply_form=form)
+        return redirect_with_input(request, form, kept={}, to=reverse("track-result", args=[item.public_id]))
     try:
         citizen_reply(item=item, text=form.cleaned_data["text"], uploads=form.checked_uploads)
     except WorkflowError as error:

@@ -25,7 +25,7 @@ from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence.auth import find_item_for_requester
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import new_form_nonce
-from mokatebat.correspondence.timeline import public_timeline
+from mokatebat.correspondence.timeline import citizen_status, public_timeline
 from mokatebat.correspondence.workflow import WorkflowError
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, User
@@ -175,6 +175,7 @@ def item_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "item": item,
         "office": office,
         "timeline": public_timeline(item),
+        "status_label": citizen_status(item),
         "responses": item.responses.all(),
         "printout_fee": cw.official_fee(office, Service.RESPONSE_PRINTOUT),
         "visits": item.counter_visits.filter(office=office).select_related("operator").order_by("-at")[:20],

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mokatebat.core.forms import PersianChoicesMixin, PersianForm, normalize_data
+from mokatebat.core.forms import PersianChoicesMixin, PersianForm, accept_typed_numbers, normalize_data
 from mokatebat.correspondence.uploads import check_upload
 from mokatebat.correspondence.workflow import CheckedUpload
 from mokatebat.organization.models import Organization
@@ -131,6 +131,7 @@ class InquiryTypeForm(PersianChoicesMixin, forms.ModelForm):  # the agency's own
 
     def __init__(self, data: Any = None, *args: Any, agency: Organization, **kwargs: Any) -> None:
         super().__init__(normalize_data(data), *args, **kwargs)
+        accept_typed_numbers(self)
         self.instance.agency = agency
         target = self.fields["target_agency"]
         target.queryset = Organization.objects.agencies().exclude(pk=agency.pk)  # type: ignore[attr-defined]

@@ -515,6 +515,8 @@ def meeting_record_outcome(
         meeting.outcome = Meeting.Outcome.FOLLOW_UP if follow_ups else Meeting.Outcome.NO_ACTION
         meeting.outcome_note = note
         meeting.save(update_fields=["state", "outcome", "outcome_note", "updated_at"])
+        # The citizen's timeline says the meeting took place; the head's notes stay inside.
+        _event(item, EventKind.MEETING_HELD, at=at, actor=actor)
         _event(item, EventKind.MEETING_HELD, at=at, actor=actor, public=False, note=note, outcome=meeting.outcome)
         item = _registered(item, actor, at)
         if not follow_ups:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mokatebat.core.http import redirect_with_input, retried_input
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.replica import replica_reads
 from mokatebat.correspondence.forms import new_form_nonce
@@ -95,9 +96,13 @@ def _request_form(service: Service, request: HttpRequest | None = None) -> Servi
 def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpResponse:
     service = get_published_service(agency_code, code)
     if request.method != "POST":
+        retried = retried_input(request)
         form = _request_form(service)
+        if retried is not None:
+            form = request_form_class(service.form_version.fields if service.form_version else [])(retried.data)
+            retried.restore(form)
         context = {"service": service, "card": service.published_version, "form": form}
-        return render(request, "services/request_new.html", context)
+        return render(request, "services/request_new.html", context, status=400 if form.errors else 200)
     form = _request_form(service, request)
     if form.is_valid():
         item, _created = sw.service_request_submit(
@@ -113,8 +118,8 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
         _remember(request, response, TRACKED_SESSION_KEY, item)
         return response
     form.remember_uploads()
-    context = {"service": service, "card": service.published_version, "form": form}
-    return render(request, "services/request_new.html", context, status=400)
+    kept = {f"keep_{key}": [str(upload.public_id)] for key, upload in form.kept.items()}
+    return redirect_with_input(request, form, kept=kept)
 
 
 @never_cache

@@ -21,6 +21,7 @@ PUBLIC = {
     "sms-delivery-report",  # authenticated by the gateway's key instead
     "track-reply",  # checked against the browser's session instead
     "response-pdf",  # checked against the browser's session instead
+    "verify",  # where the code of a printed letter is typed (issue 16)
     "verify-response",  # public on purpose: shows no requester and no text
     "manifest",
     "service-worker",

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from mokatebat.core.identifiers import generate_national_id
-from mokatebat.core.persian import normalize_text, to_persian_digits
+from mokatebat.core.persian import normalize_text, persian_text_digits, to_persian_digits
 from mokatebat.core.tracking import format_tracking_code, new_tracking_code
 from mokatebat.correspondence.models import Item
 from mokatebat.organization.models import Organization, Unit
@@ -196,7 +196,8 @@ def test_a_mistyped_national_id_shows_a_persian_error_beside_the_field_and_keeps
 
     expect(field).to_have_value(mistyped(national_id))  # kept, in the normalised ASCII digits
     expect(page.get_by_label("موضوع")).to_have_value(normalize_text(SUBJECT, multiline=False))
-    expect(page.get_by_label("متن نامه")).to_have_value(normalize_text(BODY))
+    # Normalised (ی/ک), with the digits the citizen typed in Persian given back in Persian (issue 16).
+    expect(page.get_by_label("متن نامه")).to_have_value(persian_text_digits(normalize_text(BODY)))
     expect(page.locator("#id_agency")).to_have_value(agency.code)
     expect(page.locator("input[name=kind][value=complaint]")).to_be_checked()
     assert not Item.objects.exists()

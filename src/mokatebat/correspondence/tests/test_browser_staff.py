@@ -125,7 +125,17 @@ def test_a_letter_travels_through_secretariat_and_units_and_the_citizen_verifies
     page.locator("form[action$='/actions/'] input[name=public]").check()
     page.locator("form[action$='/actions/'] button[type=submit]").click()
     open_step(page, "نوشتن پاسخ")
-    page.locator("form[action$='/drafts/'] textarea[name=body]").fill("هزینه درمان شما بررسی و پرداخت شد.")
+    draft = page.locator("form[action$='/drafts/'] textarea[name=body]")
+    draft.fill("هزینه درمان شما بررسی و پرداخت شد.")
+    # The toolbar makes «پرداخت شد» bold, as the hint under the box promises (issue 16, point 7).
+    draft.evaluate("(box) => box.setSelectionRange(box.value.indexOf('پرداخت'), box.value.length - 1)")
+    page.get_by_role("toolbar", name="قالب‌بندی متن پاسخ").get_by_role("button", name="پررنگ").click()
+    expect(draft).to_have_value("هزینه درمان شما بررسی و <strong>پرداخت شد</strong>.")
+    assert_accessible(page, "item page with the response editor")
+    screenshot(page, "staff-draft-toolbar-desktop")
+    page.set_viewport_size({"width": 360, "height": 780})
+    screenshot(page, "staff-draft-toolbar-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("form[action$='/drafts/'] button[type=submit]").click()
     expect(page.locator(".alert-success")).to_contain_text("پیش‌نویس")
 

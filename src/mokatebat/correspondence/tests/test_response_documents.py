@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import Page, expect
 
+from mokatebat.core.html import sanitize_letter_html
 from mokatebat.core.persian import to_persian_digits
 from mokatebat.correspondence.letters_pdf import body_blocks, escape_markdown, render_response_pdf, verification_url
 from mokatebat.correspondence.models import Item, Response
@@ -227,3 +228,45 @@ def test_the_verify_page_is_accessible_on_desktop_and_phone(
         expect(page.get_by_role("heading", level=1)).to_have_text("این نامه را این دستگاه صادر کرده است")
         assert_accessible(page, name)
         screenshot(page, name)
+
+
+def test_the_verify_address_without_a_code_is_a_page_to_type_one(answered: Response) -> None:
+    page = Client().get("/verify/")
+
+    assert page.status_code == 200
+    assert "کد استعلام نامه" in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["{code}", " {code} ", "{site}/verify/{code}/", "{persian}"])
+def test_a_code_typed_from_the_paper_letter_leads_to_the_verification(answered: Response, typed: str) -> None:
+    code = answered.verification_code
+    persian = code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    value = typed.format(code=code, site=settings.PUBLIC_SITE_URL, persian=persian)
+
+    page = Client().get("/verify/", {"code": value}, follow=True)
+
+    assert page.redirect_chain[-1][0] == f"/verify/{code}/"
+    assert "این نامه را این دستگاه صادر کرده است" in page.content.decode()
+
+
+def test_a_mistyped_code_is_explained_on_the_same_page() -> None:
+    page = Client().get("/verify/", {"code": "کد غلط"})
+
+    assert page.status_code == 400
+    assert "این کد درست نیست" in page.content.decode()
+
+
+def test_formatting_from_the_toolbar_keeps_the_typed_paragraphs_and_reaches_the_pdf() -> None:
+    typed = (
+        "با سلام\n\nپرونده <strong>بررسی شد</strong> و <em>نتیجه</em>:\n<ul>\n<li>مورد یک</li>\n<li>مورد دو</li>\n</ul>"
+    )
+
+    body = sanitize_letter_html(typed)
+
+    assert body == (
+        "<p>با سلام</p><p>پرونده <strong>بررسی شد</strong> و <em>نتیجه</em>:</p>"
+        "<ul>\n<li>مورد یک</li>\n<li>مورد دو</li>\n</ul>"
+    )
+    blocks = body_blocks(body)
+    assert [b.text for b in blocks] == ["با سلام", "پرونده **بررسی شد** و __نتیجه__:", "مورد یک", "مورد دو"]
+    assert [b.marker for b in blocks[2:]] == ["•", "•"]

@@ -309,3 +309,19 @@ def test_an_agency_admin_keeps_the_agencys_own_taxonomy_and_no_one_elses(
     theirs.refresh_from_db()
     assert theirs.is_active
     assert clerk_page.status_code == 403
+
+
+def test_the_response_editor_has_a_toolbar_for_the_formatting_its_hint_promises(
+    clerk: User, unit_staff: User, submit: Callable[..., Item], unit: Unit
+) -> None:
+    item = item_register(item=submit(), actor=clerk)
+    referral = item_refer(item=item, actor=clerk, unit=unit)
+    client = client_for(unit_staff)
+    client.post(f"/staff/referrals/{referral.public_id}/accept/")
+
+    page = client.get(f"/staff/items/{item.public_id}/").content.decode()
+
+    assert 'role="toolbar"' in page
+    assert 'aria-controls="id_body"' in page
+    for label in ("پررنگ", "کج", "فهرست نقطه‌ای", "فهرست شماره‌دار"):
+        assert label in page

@@ -92,7 +92,7 @@ def test_a_double_submit_creates_exactly_one_item(client: Client, agency: Organi
 def test_bad_input_keeps_every_field_and_saves_nothing(client: Client, agency: Organization) -> None:
     data = letter_data(agency, national_id="0499370898", mobile="12345", subject="")
 
-    response = client.post("/letters/new/", data)
+    response = client.post("/letters/new/", data, follow=True)
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -106,7 +106,7 @@ def test_bad_input_keeps_every_field_and_saves_nothing(client: Client, agency: O
 
 def test_legal_person_needs_company_name_and_valid_legal_id(client: Client, agency: Organization) -> None:
     response = client.post(
-        "/letters/new/", letter_data(agency, requester_kind="legal", legal_national_id="10100317520")
+        "/letters/new/", letter_data(agency, requester_kind="legal", legal_national_id="10100317520"), follow=True
     )
 
     assert response.status_code == 400
@@ -131,14 +131,14 @@ def test_legal_person_letter_keeps_company_and_representative(client: Client, ag
 def test_unit_of_another_agency_is_refused(client: Client, agency: Organization, other_agency: Organization) -> None:
     foreign = Unit.objects.create(organization=other_agency, name="اداره کل آموزش")
 
-    response = client.post("/letters/new/", letter_data(agency, unit=str(foreign.public_id)))
+    response = client.post("/letters/new/", letter_data(agency, unit=str(foreign.public_id)), follow=True)
 
     assert response.status_code == 400
     assert Item.objects.count() == 0
 
 
 def test_a_tampered_overlong_form_nonce_is_refused_not_a_server_error(client: Client, agency: Organization) -> None:
-    response = client.post("/letters/new/", letter_data(agency, nonce="n" * 64))
+    response = client.post("/letters/new/", letter_data(agency, nonce="n" * 64), follow=True)
 
     assert response.status_code == 400
     assert Item.objects.count() == 0
@@ -173,7 +173,9 @@ def test_attachments_are_stored_with_safe_names_and_checksums(client: Client, ag
 def test_unsafe_or_mismatched_uploads_are_refused_and_nothing_is_saved(
     client: Client, agency: Organization, name: str, content: bytes
 ) -> None:
-    response = client.post("/letters/new/", {**letter_data(agency), "attachments": [SimpleUploadedFile(name, content)]})
+    response = client.post(
+        "/letters/new/", {**letter_data(agency), "attachments": [SimpleUploadedFile(name, content)]}, follow=True
+    )
 
     assert response.status_code == 400
     assert Item.objects.count() == 0
@@ -183,7 +185,7 @@ def test_unsafe_or_mismatched_uploads_are_refused_and_nothing_is_saved(
 def test_more_than_five_attachments_are_refused(client: Client, agency: Organization) -> None:
     files = [SimpleUploadedFile(f"p{i}.png", png_bytes()) for i in range(6)]
 
-    response = client.post("/letters/new/", {**letter_data(agency), "attachments": files})
+    response = client.post("/letters/new/", {**letter_data(agency), "attachments": files}, follow=True)
 
     assert response.status_code == 400
     assert "حداکثر ۵ پرونده" in response.content.decode()
@@ -195,7 +197,7 @@ def test_oversized_attachment_is_refused_with_the_limit_in_the_message(
     settings.ATTACHMENT_MAX_BYTES = 1024 * 1024
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
 
-    response = client.post("/letters/new/", {**letter_data(agency), "attachments": [big]})
+    response = client.post("/letters/new/", {**letter_data(agency), "attachments": [big]}, follow=True)
 
     assert response.status_code == 400
     assert "بزرگ‌تر از ۱ مگابایت" in response.content.decode()
@@ -211,7 +213,7 @@ def test_garbage_input_never_causes_a_server_error(client: Client, agency: Organ
     data = {**letter_data(agency), "agency": "no-such", "kind": "x", "requester_kind": "alien", "nonce": ""}
     data["body"] = "\x00\u202e" * 10
 
-    response = client.post("/letters/new/", data)
+    response = client.post("/letters/new/", data, follow=True)
 
     assert response.status_code == 400
     assert Item.objects.count() == 0
@@ -234,6 +236,7 @@ def test_valid_attachments_survive_a_form_error_and_are_attached_on_the_next_try
     first = client.post(
         "/letters/new/",
         {**letter_data(agency, national_id="0499370898"), "attachments": [SimpleUploadedFile("scan.png", png_bytes())]},
+        follow=True,
     )
     assert first.status_code == 400
     page = first.content.decode()
@@ -250,12 +253,30 @@ def test_kept_uploads_of_another_form_cannot_be_claimed(client: Client, agency: 
     first = client.post(
         "/letters/new/",
         {**letter_data(agency, national_id="0499370898"), "attachments": [SimpleUploadedFile("scan.png", png_bytes())]},
+        follow=True,
     )
     kept_id = first.content.decode().split('name="keep_uploads" value="')[1].split('"')[0]
 
     response = Client().post(
-        "/letters/new/", {**letter_data(agency, nonce="another-" + "b" * 20), "keep_uploads": [kept_id]}
+        "/letters/new/", {**letter_data(agency, nonce="another-" + "b" * 20), "keep_uploads": [kept_id]}, follow=True
     )
 
     assert response.status_code == 400
+    assert Item.objects.count() == 0
+
+
+def test_a_form_with_mistakes_comes_back_by_a_redirect_so_back_never_asks_to_resubmit(
+    client: Client, agency: Organization
+) -> None:
+    response = client.post("/letters/new/", letter_data(agency, mobile="12345"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/letters/new/?retry=")
+    page = client.get(response["Location"])
+    assert page.status_code == 400
+    assert "شماره تلفن همراه معتبر نیست" in page.content.decode()
+    assert "علی کریمی" in page.content.decode()
+    # The input waits in this browser's session only: another browser gets an empty form.
+    elsewhere = Client().get(response["Location"]).content.decode()
+    assert "علی کریمی" not in elsewhere
     assert Item.objects.count() == 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from mokatebat.correspondence.auth import handed_over_at
 from mokatebat.correspondence.models import Item
 from mokatebat.organization.models import User
 
@@ -23,6 +24,9 @@ def inquiries_section(context: template.Context, item: Item) -> dict[str, Any]:
     asking = isinstance(user, User) and can_ask(user, item)
     types = askable_types(item)
     inquiries = item.inquiries.select_related("inquiry_type", "target_agency", "answer_attachment", "asked_by")
+    handed_over = handed_over_at(user, item) if isinstance(user, User) else None
+    if handed_over is not None:
+        inquiries = inquiries.filter(asked_at__lte=handed_over)  # the receiving agency's are its own
     return {
         "item": item,
         "inquiries": list(inquiries.order_by("asked_at", "pk")),

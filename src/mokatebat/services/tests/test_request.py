@@ -25,7 +25,11 @@ def url(service: Service) -> str:
 
 
 def post(client: Client, service: Service, data: dict[str, Any]) -> Any:
-    return client.post(url(service), data)
+    """Send the form; one sent back with errors is shown after its redirect (Post/Redirect/Get)."""
+    response = client.post(url(service), data)
+    if response.status_code == 302 and "?retry=" in response["Location"]:
+        return client.get(response["Location"])
+    return response
 
 
 def test_the_form_shows_every_field_of_the_published_version(service: Service) -> None:

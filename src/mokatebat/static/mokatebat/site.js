@@ -82,3 +82,37 @@ const toPersianDigits = (text) => text.replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶�
     field.value = toPersianDigits(field.value);
   }
 }));
+
+// The response editor's toolbar (correspondence/widgets/letter_textarea.html): wraps the selection in
+// the few tags a letter keeps (core/html.py), which the screen and the PDF both draw.
+function applyLetterFormat(area, format) {
+  const start = area.selectionStart;
+  const end = area.selectionEnd;
+  const selected = area.value.slice(start, end);
+  if (format === "strong" || format === "em") {
+    area.setRangeText(`<${format}>${selected}</${format}>`, start, end, "end");
+    if (!selected) { area.setSelectionRange(start + format.length + 2, start + format.length + 2); }
+  } else {
+    const lines = selected.split("\n").map((line) => line.trim()).filter(Boolean);
+    const items = (lines.length ? lines : [""]).map((line) => `<li>${line}</li>`).join("\n");
+    area.setRangeText(`\n<${format}>\n${items}\n</${format}>\n`, start, end, "end");
+    if (!lines.length) { area.setSelectionRange(start + format.length + 7, start + format.length + 7); }
+  }
+  area.focus();
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-format-for]").forEach((bar) => { bar.hidden = false; });
+});
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-format]");
+  const bar = button && button.closest("[data-format-for]");
+  const area = bar && document.getElementById(bar.dataset.formatFor);
+  if (area) { applyLetterFormat(area, button.dataset.format); }
+});
+document.addEventListener("keydown", (event) => {
+  const area = event.target;
+  if (!(event.ctrlKey || event.metaKey) || !area.id || !document.querySelector(`[data-format-for="${area.id}"]`)) { return; }
+  // By the key's place, not its letter: on a Persian layout Ctrl+B types «ذ».
+  const format = { KeyB: "strong", KeyI: "em" }[event.code];
+  if (format) { event.preventDefault(); applyLetterFormat(area, format); }
+});
