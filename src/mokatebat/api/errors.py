@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from mokatebat.correspondence.workflow import WorkflowConflict, WorkflowError
+from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowConflict, WorkflowError
 
 
 class Conflict(exceptions.APIException):
@@ -59,6 +59,9 @@ def _code_of(exc: Exception) -> str:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, IdempotencyKeyReused):
+        # The Idempotency-Key draft: the same key with another body is 422, never the first answer.
+        return Response(error_body("idempotency_key_reused", exc.message), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, WorkflowError):
         code = "conflict"
         return Response(error_body(code, exc.message), status=status.HTTP_409_CONFLICT)

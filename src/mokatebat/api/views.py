@@ -53,6 +53,7 @@ ERRORS = {
         403: "permission_denied",
         404: "not_found",
         409: "conflict",
+        422: "idempotency_key_reused",
         429: "throttled",
     }.items()
 }
@@ -60,7 +61,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="A retry with the same key (and the same national ID) returns the first item instead of a new one.",
+    description="A retry with the same key (and the same national ID) and the same body returns the first item "
+    "instead of a new one; the same key with a different body is refused with 422 (idempotency_key_reused).",
 )
 
 
@@ -141,7 +143,7 @@ def _answers_with_files(request: Request, answers: dict[str, Any]) -> dict[str, 
     tags=["public"],
     parameters=[IDEMPOTENCY_KEY],
     request={"application/json": s.ServiceRequestSerializer, "multipart/form-data": s.ServiceRequestSerializer},
-    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 404, 429)},
+    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 404, 422, 429)},
     description="Request an e-service (R6): the requester and the answers to its form, checked as on the web "
     "page. The tracking code comes back here and by SMS; the request goes to the service's unit.",
 )
@@ -191,7 +193,7 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
     tags=["public"],
     parameters=[IDEMPOTENCY_KEY],
     request={"application/json": s.SubmitSerializer, "multipart/form-data": s.SubmitSerializer},
-    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 429)},
+    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 422, 429)},
     description="Send a letter to an agency (R1), with attachments as multipart/form-data. "
     "The tracking code comes back here and by SMS.",
 )
@@ -288,7 +290,7 @@ class ClientItems(ClientView, generics.ListAPIView):
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY],
         request={"application/json": s.ClientSubmitSerializer, "multipart/form-data": s.ClientSubmitSerializer},
-        responses={201: s.ItemDetailSerializer, 200: s.ItemDetailSerializer, **_errors(400, 401, 403, 429)},
+        responses={201: s.ItemDetailSerializer, 200: s.ItemDetailSerializer, **_errors(400, 401, 403, 422, 429)},
         description="A letter the agency received in person, by post or by phone (R4, R14), with its scans "
         "as multipart/form-data attachments.",
     )

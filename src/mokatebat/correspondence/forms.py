@@ -16,7 +16,7 @@ from mokatebat.organization.models import Organization, Unit
 
 from .models import Kind, PendingUpload
 from .uploads import check_uploads
-from .workflow import CheckedUpload, RequesterDetails, uploads_keep_for_retry
+from .workflow import CheckedUpload, RequesterDetails, WorkflowError, uploads_keep_for_retry
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,6 +35,16 @@ class MultipleFileField(forms.FileField):
 
 def new_form_nonce() -> str:
     return secrets.token_urlsafe(24)
+
+
+def refuse_reused_nonce(form: forms.Form, error: WorkflowError) -> None:
+    """A form nonce already used for another letter: say so and never show that letter's receipt.
+
+    The form gets a fresh nonce, so sending it again (after checking) makes a new letter."""
+    data = form.data.copy()
+    data["nonce"] = new_form_nonce()
+    form.data = data
+    form.add_error(None, error.message)
 
 
 class SubmitLetterForm(PersianForm):

@@ -49,7 +49,7 @@ from .auth import (
     unit_ids_of,
 )
 from .documents import attachment_file_response, pdf_download
-from .forms import new_form_nonce
+from .forms import new_form_nonce, refuse_reused_nonce
 from .models import Attachment, Bundle, Item, ItemQuerySet, Referral, ResponseDraft, Status, SubjectCategory
 
 PAGE_SIZE = 50
@@ -597,8 +597,12 @@ def received_letter_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         form = f.ReceivedLetterForm(request.POST, request.FILES, agency_ids=agency_ids)
-        if form.is_valid():
-            item = _register_received_letter(user, form)
+        try:
+            item = _register_received_letter(user, form) if form.is_valid() else None
+        except wf.IdempotencyKeyReused as error:
+            refuse_reused_nonce(form, error)
+            item = None
+        if item is not None:
             if not identity_visible_to(user, item):
                 # The PR desk's from now on (R19): the person at the desk gets the receipt here and now,
                 # since the item will not open for this clerk again.

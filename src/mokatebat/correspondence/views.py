@@ -21,10 +21,10 @@ from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
 
 from .auth import find_item_for_requester
-from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce
+from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce, refuse_reused_nonce
 from .models import Item, Status
 from .timeline import public_timeline
-from .workflow import WorkflowError, citizen_reply, item_submit
+from .workflow import IdempotencyKeyReused, WorkflowError, citizen_reply, item_submit
 
 RECEIPTS_SESSION_KEY = "receipts"
 TRACKED_SESSION_KEY = "tracked"
@@ -53,29 +53,39 @@ def home(request: HttpRequest) -> HttpResponse:
 def letter_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SubmitLetterForm(request.POST, request.FILES)
-        if form.is_valid():
-            with transaction.atomic():
-                item, _created = item_submit(
-                    agency=form.cleaned_data["agency"],
-                    unit=form.cleaned_data["unit"],
-                    kind=form.cleaned_data["kind"],
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    requester=form.requester_details(),
-                    uploads=form.checked_uploads,
-                    kept_uploads=form.kept_uploads(),
-                    idempotency_key=f"form:{form.cleaned_data['nonce']}",
-                )
-                pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
-            _remember(request, RECEIPTS_SESSION_KEY, item)
-            _remember(request, TRACKED_SESSION_KEY, item)
-            return redirect("letter-receipt", public_id=item.public_id)
-        form.remember_uploads()
         status = 400
+        if form.is_valid():
+            try:
+                item = _letter_submit(form)
+            except IdempotencyKeyReused as error:
+                refuse_reused_nonce(form, error)
+                status = 409
+            else:
+                _remember(request, RECEIPTS_SESSION_KEY, item)
+                _remember(request, TRACKED_SESSION_KEY, item)
+                return redirect("letter-receipt", public_id=item.public_id)
+        form.remember_uploads()
     else:
         form = SubmitLetterForm(initial={"nonce": new_form_nonce(), "agency": request.GET.get("agency", "")})
         status = 200
     return render(request, "correspondence/letter_new.html", {"form": form}, status=status)
+
+
+def _letter_submit(form: SubmitLetterForm) -> Item:
+    with transaction.atomic():
+        item, _created = item_submit(
+            agency=form.cleaned_data["agency"],
+            unit=form.cleaned_data["unit"],
+            kind=form.cleaned_data["kind"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            requester=form.requester_details(),
+            uploads=form.checked_uploads,
+            kept_uploads=form.kept_uploads(),
+            idempotency_key=f"form:{form.cleaned_data['nonce']}",
+        )
+        pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
+    return item
 
 
 @never_cache

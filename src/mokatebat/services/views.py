@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.persian import search_key
-from mokatebat.correspondence.forms import new_form_nonce
+from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
 from mokatebat.correspondence.views import RECEIPTS_SESSION_KEY, TRACKED_SESSION_KEY, _get_item_for_session, _remember
-from mokatebat.correspondence.workflow import WorkflowError
+from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowError
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import User
 
@@ -98,21 +98,27 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
         context = {"service": service, "card": service.published_version, "form": form}
         return render(request, "services/request_new.html", context)
     form = _request_form(service, request)
+    status = 400
     if form.is_valid():
-        item, _created = sw.service_request_submit(
-            service=service,
-            requester=form.requester_details(),
-            answers=form.answers(),
-            documents=form.checked,
-            kept_documents=form.kept,
-            idempotency_key=f"service:{form.cleaned_data['nonce']}",
-        )
-        _remember(request, RECEIPTS_SESSION_KEY, item)
-        _remember(request, TRACKED_SESSION_KEY, item)
-        return redirect("service-receipt", public_id=item.public_id)
+        try:
+            item, _created = sw.service_request_submit(
+                service=service,
+                requester=form.requester_details(),
+                answers=form.answers(),
+                documents=form.checked,
+                kept_documents=form.kept,
+                idempotency_key=f"service:{form.cleaned_data['nonce']}",
+            )
+        except IdempotencyKeyReused as error:
+            refuse_reused_nonce(form, error)
+            status = 409
+        else:
+            _remember(request, RECEIPTS_SESSION_KEY, item)
+            _remember(request, TRACKED_SESSION_KEY, item)
+            return redirect("service-receipt", public_id=item.public_id)
     form.remember_uploads()
     context = {"service": service, "card": service.published_version, "form": form}
-    return render(request, "services/request_new.html", context, status=400)
+    return render(request, "services/request_new.html", context, status=status)
 
 
 @never_cache
