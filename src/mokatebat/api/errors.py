@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from mokatebat.api.parsers import RefusedJSON
 from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowConflict, WorkflowError
 
 
@@ -74,7 +75,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if code == "invalid":
         data = response.data
         fields = data if isinstance(data, dict) else {"non_field_errors": data}
-    elif isinstance(exc, Conflict | exceptions.NotFound) and str(exc.detail) != str(exc.default_detail):
+    elif isinstance(exc, Conflict | exceptions.NotFound | RefusedJSON) and str(exc.detail) != str(exc.default_detail):
         message = str(exc.detail)  # our own Persian explanation; DRF's generic texts are replaced above
     response.data = error_body(code, message, fields)
     return response

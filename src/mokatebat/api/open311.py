@@ -37,6 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from mokatebat.core.edge import BadInput, parse_instant
 from mokatebat.core.http import client_ip
 from mokatebat.core.persian import normalize_text
 from mokatebat.correspondence import workflow as wf
@@ -122,6 +123,11 @@ def _render(data: Any, fmt: str, root: str, status: int = 200) -> HttpResponse:
 def _errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The spec's error shape: a list of {code, description}."""
     return _render([{"code": status, "description": d} for d in descriptions], fmt, "errors", status)
+
+
+def error_response(fmt: str, status: int, *descriptions: str) -> HttpResponse:
+    """Open311's error list, for refusals made before a view runs (the input edge)."""
+    return _errors(fmt, status, *descriptions)
 
 
 def _fmt(fmt: str) -> str:
@@ -289,11 +295,9 @@ def _listing(request: HttpRequest) -> QuerySet[Open311Request] | None:
     for name, lookup in (("start_date", "gte"), ("end_date", "lte")):
         if value := params.get(name):
             try:
-                when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
+                when = parse_instant(value)  # out-of-range offsets (year 10000 in UTC) are refused too
+            except BadInput:
                 return None
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
             rows = rows.filter(**{f"item__submitted_at__{lookup}": when})
     return rows
 

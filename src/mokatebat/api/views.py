@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, pagination, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -42,6 +42,7 @@ from . import catalogue
 from . import serializers as s
 from .authentication import HasScope, PublicSubmitThrottle, request_client
 from .models import Scope
+from .parsers import EdgeJSONParser
 from .submission import fill_service_form, submit_service_request
 from .workflow import client_response_propose
 
@@ -149,7 +150,7 @@ def _answers_with_files(request: Request, answers: dict[str, Any]) -> dict[str, 
 )
 class ServiceRequestSubmit(NoStoreMixin, PublicView):
     throttle_classes = [PublicSubmitThrottle]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [EdgeJSONParser, MultiPartParser]
 
     def post(self, request: Request, code: str) -> Response:
         entry = catalogue.get_service(code)
@@ -199,7 +200,7 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
 )
 class SubmitItem(NoStoreMixin, PublicView):
     throttle_classes = [PublicSubmitThrottle]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [EdgeJSONParser, MultiPartParser]
 
     def post(self, request: Request) -> Response:
         return _submit(request, s.SubmitSerializer(data=request.data), "public")
@@ -275,7 +276,7 @@ def _detail(item: Item, code: int = status.HTTP_200_OK) -> Response:
 class ClientItems(ClientView, generics.ListAPIView):
     serializer_class = s.ItemSerializer
     pagination_class = ItemCursor
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [EdgeJSONParser, MultiPartParser]
 
     def get_required_scope(self) -> str:
         return Scope.ITEMS_WRITE if self.request.method == "POST" else Scope.ITEMS_READ

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,8 @@ def refuse_reused_nonce(form: forms.Form, error: WorkflowError) -> None:
     """A form nonce already used for another letter: say so and never show that letter's receipt.
 
     The form gets a fresh nonce, so sending it again (after checking) makes a new letter."""
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
     data["nonce"] = new_form_nonce()
     form.data = data
     form.add_error(None, error.message)
@@ -88,7 +90,13 @@ class SubmitLetterForm(PersianForm):
     full_name = forms.CharField(label=_("نام و نام خانوادگی"), max_length=120)
     national_id = NationalIdField(label=_("کد ملی"))
     mobile = MobileField(label=_("شماره تلفن همراه"), help_text=_("کد رهگیری و خبر هر مرحله به این شماره پیامک می‌شود."))
-    email = forms.EmailField(label=_("پست الکترونیک (اختیاری)"), required=False)
+    # 254, not the 320 Django's EmailField allows: the stored column (and RFC 5321's path limit) holds 254.
+    email = forms.EmailField(
+        label=_("پست الکترونیک (اختیاری)"),
+        required=False,
+        max_length=254,
+        error_messages={"max_length": _("نشانی پست الکترونیک حداکثر ۲۵۴ نویسه است.")},
+    )
     address = forms.CharField(
         label=_("نشانی (اختیاری)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

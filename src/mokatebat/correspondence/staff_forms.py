@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mokatebat.core.forms import PersianForm
-from mokatebat.core.jalali import parse_jalali_date
+from mokatebat.core.jalali import jalali_year, parse_jalali_date
 from mokatebat.organization.models import Organization, Unit
 
 from .forms import SubmitLetterForm
@@ -18,7 +18,13 @@ from .uploads import check_upload
 
 
 class JalaliDateField(forms.CharField):
-    default_error_messages = {"invalid": _("تاریخ را به شکل ۱۴۰۵/۰۹/۰۲ وارد کنید.")}
+    default_error_messages = {
+        "invalid": _("تاریخ را به شکل ۱۴۰۵/۰۹/۰۲ وارد کنید."),
+        "gregorian": _("این تاریخ میلادی به نظر می‌رسد؛ تاریخ را شمسی وارد کنید، مانند ۱۴۰۵/۰۹/۰۲."),
+        "range": _("سال تاریخ شمسی باید میان ۱۳۰۰ و ۱۵۰۰ باشد."),
+    }
+    # A sane range for anything typed here (1921–2121): "2026-12-01" is not Jalali year 2026.
+    YEARS = range(1300, 1501)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 12)
@@ -30,9 +36,14 @@ class JalaliDateField(forms.CharField):
         if not value:
             return None
         try:
-            return parse_jalali_date(value)
+            day = parse_jalali_date(value)
         except ValueError as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        year = jalali_year(day)
+        if year not in self.YEARS:
+            code = "gregorian" if 1900 <= year <= 2200 else "range"
+            raise forms.ValidationError(self.error_messages[code], code=code)
+        return day
 
 
 class InboxFilterForm(PersianForm):

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mokatebat.core.edge import parse_instant
+from mokatebat.core.http import bad_input_response
 from mokatebat.core.identifiers import is_valid_mobile
 from mokatebat.core.persian import search_key, to_ascii_digits
 from mokatebat.core.tracking import is_valid_tracking_code
@@ -101,16 +103,22 @@ def _filtered_inbox(form: f.InboxFilterForm, items: ItemQuerySet) -> ItemQuerySe
     return items
 
 
-def _page_after(items: ItemQuerySet, cursor: str) -> ItemQuerySet:
-    """Keyset pagination on (submitted_at, id): page 500 costs what page 1 costs."""
-    try:
-        stamp, _sep, pk = cursor.partition("_")
-        moment = datetime.datetime.fromisoformat(stamp)
-        # The redundant bound lets PostgreSQL start the index walk at the cursor instead of the top.
-        after = Q(submitted_at__lt=moment) | Q(submitted_at=moment, pk__lt=int(pk))
-        return items.filter(after, submitted_at__lte=moment)
-    except ValueError:
+def _page_after(items: ItemQuerySet, cursor: str) -> ItemQuerySet | None:
+    """Keyset pagination on (submitted_at, id): page 500 costs what page 1 costs. None for a cursor
+    this page never wrote (a bad date, an out-of-range offset, a huge id)."""
+    if not cursor:
         return items
+    stamp, _sep, pk = cursor.partition("_")
+    try:
+        moment = parse_instant(stamp)
+        number = int(pk)
+    except ValueError:
+        return None
+    if not 0 < number < 2**63:
+        return None
+    # The redundant bound lets PostgreSQL start the index walk at the cursor instead of the top.
+    after = Q(submitted_at__lt=moment) | Q(submitted_at=moment, pk__lt=number)
+    return items.filter(after, submitted_at__lte=moment)
 
 
 @staff_required
@@ -127,7 +135,10 @@ def secretariat_inbox(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         items = items.filter(status=Status.SUBMITTED)
     ordered = items.select_related("agency", "requester", "addressed_unit").order_by("-submitted_at", "-pk")
-    rows = list(_page_after(ordered, request.GET.get("after", ""))[: PAGE_SIZE + 1])
+    page = _page_after(ordered, request.GET.get("after", ""))
+    if page is None:
+        return bad_input_response(request, _("نشانی صفحه بعد درست نیست؛ از اولین صفحه صندوق دوباره شروع کنید."))
+    rows = list(page[: PAGE_SIZE + 1])
     next_cursor = (
         f"{rows[PAGE_SIZE - 1].submitted_at.isoformat()}_{rows[PAGE_SIZE - 1].pk}" if len(rows) > PAGE_SIZE else ""
     )

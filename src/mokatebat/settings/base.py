@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mokatebat.core.middleware.HeadAsGetMiddleware",  # outermost: every layer sees the GET it answers
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mokatebat.core.middleware.SecurityHeadersMiddleware",
+    "mokatebat.core.middleware.InputEdgeMiddleware",  # innermost: its refusals get every header above
 ]
 
 ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "mokatebat.urls")
@@ -215,7 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["mokatebat.api.authentication.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["mokatebat.api.authentication.ClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mokatebat.api.parsers.EdgeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mokatebat.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
