@@ -32,6 +32,7 @@ from mokatebat.correspondence.auth import (
 )
 from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import TrackForm
+from mokatebat.correspondence.limits import may_text_submitter, submission_exceeded
 from mokatebat.correspondence.models import Item, ItemEvent, ResponseDraft
 from mokatebat.correspondence.timeline import public_timeline
 from mokatebat.correspondence.views import _track_is_limited
@@ -165,6 +166,8 @@ class ServiceRequestSubmit(NoStoreMixin, PublicView):
         if filled.errors:
             raise ValidationError(filled.errors)
         national_id = filled.form.cleaned_data["national_id"]
+        if submission_exceeded(request._request, national_id=national_id, mobile=filled.form.cleaned_data["mobile"]):
+            raise Throttled(wait=3600)
         key = _idempotency_key(request, f"service:{entry.code}", national_id) or f"api:{uuid.uuid4().hex}"
         item, created = submit_service_request(entry, filled, idempotency_key=key)
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -175,6 +178,10 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
     serializer.is_valid(raise_exception=True)
     form = serializer.form
     data = serializer.validated_data
+    mobile = form.cleaned_data["mobile"]
+    national_id = form.cleaned_data["national_id"]
+    if submission_exceeded(request._request, national_id=national_id, mobile=mobile):
+        raise Throttled(wait=3600)
     item, created = wf.item_submit(
         agency=data["agency"],
         unit=data["unit"],
@@ -184,6 +191,7 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
         requester=form.requester_details(),  # type: ignore[attr-defined]
         uploads=form.checked_uploads,  # type: ignore[attr-defined]
         idempotency_key=_idempotency_key(request, namespace, data["national_id"]),
+        notify=may_text_submitter(request._request, mobile),
         **extra,
     )
     code = status.HTTP_201_CREATED if created else status.HTTP_200_OK

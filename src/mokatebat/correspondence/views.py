@@ -22,6 +22,7 @@ from mokatebat.publicrelations.workflow import pr_received_online
 
 from .auth import find_item_for_requester
 from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce, refuse_reused_nonce
+from .limits import may_text_submitter, submission_exceeded
 from .models import Item, Status
 from .timeline import public_timeline
 from .workflow import IdempotencyKeyReused, WorkflowError, citizen_reply, item_submit
@@ -55,8 +56,11 @@ def letter_new(request: HttpRequest) -> HttpResponse:
         form = SubmitLetterForm(request.POST, request.FILES)
         status = 400
         if form.is_valid():
+            data = form.cleaned_data
+            if submission_exceeded(request, national_id=data["national_id"], mobile=data["mobile"]):
+                return rate_limited_response(request)
             try:
-                item = _letter_submit(form)
+                item = _letter_submit(form, notify=may_text_submitter(request, data["mobile"]))
             except IdempotencyKeyReused as error:
                 refuse_reused_nonce(form, error)
                 status = 409
@@ -71,7 +75,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     return render(request, "correspondence/letter_new.html", {"form": form}, status=status)
 
 
-def _letter_submit(form: SubmitLetterForm) -> Item:
+def _letter_submit(form: SubmitLetterForm, *, notify: bool) -> Item:
     with transaction.atomic():
         item, _created = item_submit(
             agency=form.cleaned_data["agency"],
@@ -83,6 +87,7 @@ def _letter_submit(form: SubmitLetterForm) -> Item:
             uploads=form.checked_uploads,
             kept_uploads=form.kept_uploads(),
             idempotency_key=f"form:{form.cleaned_data['nonce']}",
+            notify=notify,
         )
         pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
     return item

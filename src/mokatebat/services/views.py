@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mokatebat.core.http import rate_limited_response
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.persian import search_key
 from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
+from mokatebat.correspondence.limits import submission_exceeded
 from mokatebat.correspondence.views import RECEIPTS_SESSION_KEY, TRACKED_SESSION_KEY, _get_item_for_session, _remember
 from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowError
 from mokatebat.organization.access import staff_required
@@ -100,6 +102,9 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
     form = _request_form(service, request)
     status = 400
     if form.is_valid():
+        data = form.cleaned_data
+        if submission_exceeded(request, national_id=data["national_id"], mobile=data["mobile"]):
+            return rate_limited_response(request)
         try:
             item, _created = sw.service_request_submit(
                 service=service,

@@ -242,6 +242,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 API_PUBLIC_SUBMIT_RATE = os.environ.get("API_PUBLIC_SUBMIT_RATE", "20/h")
+# Every public submission channel (web letter and e-service forms, API, Open311) counts in the same
+# buckets: generous per client address (counter offices and carriers put many people behind one),
+# tight per national ID and per mobile. A number nobody has proven (with a texted code) gets only a
+# few "received" SMS a day; the letter is stored either way and its receipt shows the code.
+SUBMIT_BURST_PER_CLIENT = os.environ.get("SUBMIT_BURST_PER_CLIENT", "30/m")
+SUBMIT_RATE_PER_CLIENT = os.environ.get("SUBMIT_RATE_PER_CLIENT", "300/h")
+SUBMIT_RATE_PER_NATIONAL_ID = os.environ.get("SUBMIT_RATE_PER_NATIONAL_ID", "10/d")
+SUBMIT_RATE_PER_MOBILE = os.environ.get("SUBMIT_RATE_PER_MOBILE", "10/d")
+SMS_UNPROVEN_PER_MOBILE_PER_DAY = os.environ.get("SMS_UNPROVEN_PER_MOBILE_PER_DAY", "5/d")
 # Open311 media_url: accepted (and stored, never fetched) only from these hosts.
 OPEN311_MEDIA_HOSTS = env_list("OPEN311_MEDIA_HOSTS")
 
