@@ -412,7 +412,7 @@ def _letter(
 
     def submit() -> Item:
         item, _created = wf.item_submit(
-            notify=may_text_submitter(request, form.cleaned_data["mobile"]),
+            notify=may_text_submitter(request, form.cleaned_data["mobile"], entry.agency),
             agency=entry.agency,
             unit=None,
             kind=entry.kind,

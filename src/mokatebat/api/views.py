@@ -191,7 +191,7 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
         requester=form.requester_details(),  # type: ignore[attr-defined]
         uploads=form.checked_uploads,  # type: ignore[attr-defined]
         idempotency_key=_idempotency_key(request, namespace, data["national_id"]),
-        notify=may_text_submitter(request._request, mobile),
+        notify=may_text_submitter(request._request, mobile, data["agency"]),
         **extra,
     )
     code = status.HTTP_201_CREATED if created else status.HTTP_200_OK

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from mokatebat.accounts.models import SignInCode
 from mokatebat.core.http import client_ip
 from mokatebat.core.ratelimit import exceeded
+from mokatebat.organization.models import Organization
 
 
 def submission_exceeded(request: HttpRequest, *, national_id: str, mobile: str, per_client: bool = True) -> bool:
@@ -36,10 +37,13 @@ def mobile_is_proven(mobile: str) -> bool:
     return SignInCode.objects.filter(mobile=mobile, used_at__isnull=False).exists()
 
 
-def may_text_submitter(request: HttpRequest, mobile: str) -> bool:
+def may_text_submitter(request: HttpRequest, mobile: str, agency: Organization | None = None) -> bool:
     """Whether the "received" SMS may go to a number typed into a public form: always for a proven
-    number, otherwise a few a day (SMS_UNPROVEN_PER_MOBILE_PER_DAY). The letter is stored either way;
-    its receipt shows the tracking code."""
+    number; never for an unproven one when the agency requires the mobile proven first; otherwise a
+    few a day (SMS_UNPROVEN_PER_MOBILE_PER_DAY). The letter is stored either way and the receipt (or
+    the API answer) carries the tracking code."""
     if mobile_is_proven(mobile):
         return True
+    if agency is not None and agency.submit_mobile_code_required:
+        return False
     return not exceeded(request, [("sms-unproven", mobile, settings.SMS_UNPROVEN_PER_MOBILE_PER_DAY)])
