@@ -38,7 +38,7 @@ def new_form_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-def refuse_reused_nonce(form: forms.Form, error: WorkflowError) -> None:
+def refuse_reused_nonce(form: forms.Form, error: WorkflowError | None = None) -> None:
     """A form nonce already used for another letter: say so and never show that letter's receipt.
 
     The form gets a fresh nonce, so sending it again (after checking) makes a new letter."""
@@ -46,7 +46,13 @@ def refuse_reused_nonce(form: forms.Form, error: WorkflowError) -> None:
     data.update(form.data)
     data["nonce"] = new_form_nonce()
     form.data = data
-    form.add_error(None, error.message)
+    form.add_error(
+        None,
+        _(
+            "این فرم پیش‌تر برای نامه دیگری فرستاده شده است و رسید آن نامه اینجا نمایش داده نمی‌شود. "
+            "اگر این نامه تازه‌ای است، آن را بررسی کنید و دوباره بفرستید."
+        ),
+    )
 
 
 class SubmitLetterForm(PersianForm):

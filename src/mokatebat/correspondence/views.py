@@ -126,6 +126,7 @@ def letter_confirm_mobile(request: HttpRequest) -> HttpResponse:
     if not pending:
         return redirect("letter-new")
     form = CodeForm(request.POST or None)
+    form.fields["code"].label = _("کد تأیید")
     if request.method == "POST" and form.is_valid():
         result, _challenge = sign_in_code_check(
             public_id=uuid.UUID(pending["challenge"]), code=form.cleaned_data["code"]
@@ -141,6 +142,7 @@ def letter_confirm_mobile(request: HttpRequest) -> HttpResponse:
         challenge = sign_in_code_send(identifier="", mobile=pending["mobile"], template=MOBILE_CODE_TEMPLATE)
         request.session[PENDING_KEY] = {**pending, "challenge": str(challenge.public_id)}
         form = CodeForm()
+        form.fields["code"].label = _("کد تأیید")
     context = {"form": form, "mobile": mask_mobile(pending["mobile"])}
     return render(request, "correspondence/letter_confirm_mobile.html", context, status=400 if form.errors else 200)
 
