@@ -5,6 +5,7 @@ answers 5xx and never leaves anything half-saved (an item without its requester 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -15,9 +16,14 @@ from hypothesis import strategies as st
 
 from mokatebat.api.models import Scope
 from mokatebat.api.workflow import client_create
+from mokatebat.bookings.models import Calendar
+from mokatebat.bookings.tests.conftest import open_desk
 from mokatebat.citizens.models import Requester
 from mokatebat.correspondence.models import EventKind, Item
-from mokatebat.organization.models import Organization
+from mokatebat.organization.models import Organization, Role, Unit
+from mokatebat.services import workflow as sw
+from mokatebat.services.models import Service
+from mokatebat.services.tests.conftest import CARD, member
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +127,63 @@ def test_open311_never_fails(agency: Organization, open311_key: str, values: dic
         "lat": query["start_date"],
     }
     assert_answered(client.post("/open311/v2/requests.json", post))
+
+
+@pytest.fixture
+def e_service(agency: Organization, unit: Unit) -> Service:
+    owner = member("owner", agency, Role.SERVICE_OWNER)
+    card = {**CARD, "title": "رسیدگی به شکایت از بیمارستان", "category": "شکایات", "responsible_unit": unit}
+    service = sw.service_create(agency=agency, code="hospital-complaint", card=card, actor=owner)
+    for spec in (
+        {"type": "text", "label": "نام بیمارستان", "required": True},
+        {"type": "number", "label": "مبلغ", "required": False},
+        {"type": "jalali_date", "label": "تاریخ مراجعه", "required": False},
+    ):
+        sw.form_field_save(service=service, spec=spec)
+    sw.form_publish(service=service, actor=owner)
+    return service
+
+
+@pytest.fixture
+def calendar(agency: Organization) -> Calendar:
+    return open_desk(agency)
+
+
+def field_names(page: str) -> list[str]:
+    """Every field the page's forms send, read from the page as a browser would."""
+    names = set(re.findall(r'<(?:input|textarea|select)[^>]*\sname="([^"]+)"', page))
+    return sorted(names - {"csrfmiddlewaretoken"})
+
+
+@given(value=raw_text, other=raw_text)
+@EXAMPLES
+def test_every_public_form_never_fails(
+    agency: Organization, e_service: Service, calendar: Calendar, value: str, other: str
+) -> None:
+    """Each public page's own fields, filled with generated text (the same value, or another, per field)."""
+    cache.clear()
+    client = Client()
+    pages = [
+        "/letters/new/",
+        "/track/",
+        f"/services/{agency.code}/{e_service.code}/request/",
+        "/account/sign-in/",
+        "/appointments/manage/",
+        f"/appointments/calendars/{calendar.public_id}/",
+    ]
+    for path in pages:
+        names = field_names(client.get(path).content.decode())
+        assert names, path
+        data = {name: form_safe(value if index % 2 else other) for index, name in enumerate(names)}
+        assert_answered(client.post(path, data))
+        assert_answered(client.get(path, {name: form_safe(other) for name in names[:3]}))
+
+
+@given(answers=st.dictionaries(st.sampled_from(["f1", "f2", "f3", "x"]), json_value, max_size=4), who=json_value)
+@EXAMPLES
+def test_the_e_service_api_never_fails(agency: Organization, e_service: Service, answers: Any, who: Any) -> None:
+    cache.clear()
+    body = {"full_name": who, "national_id": "0499370899", "mobile": "09121234567", "answers": answers}
+    code = f"{agency.code}.service.{e_service.code}"
+    response = Client().post(f"/api/v1/services/{code}/requests/", json.dumps(body), content_type="application/json")
+    assert_answered(response)
