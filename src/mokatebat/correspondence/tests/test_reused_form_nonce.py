@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 
 from mokatebat.correspondence.models import Item
-from mokatebat.organization.models import Organization
+from mokatebat.organization.models import Organization, Role, Unit
+from mokatebat.services import workflow as sw
+from mokatebat.services.tests.conftest import CARD, member
 
 from .test_submit_letter import letter_data
 
@@ -52,3 +54,27 @@ def test_a_double_submit_of_the_same_letter_still_shows_its_one_receipt(client: 
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"]
     assert Item.objects.count() == 1
+
+
+def test_a_replayed_e_service_nonce_with_other_details_shows_no_receipt(
+    client: Client, agency: Organization, unit: Unit
+) -> None:
+    owner = member("owner", agency, Role.SERVICE_OWNER)
+    card = {**CARD, "title": "رسیدگی به شکایت از بیمارستان", "category": "شکایات", "responsible_unit": unit}
+    service = sw.service_create(agency=agency, code="hospital-complaint", card=card, actor=owner)
+    sw.form_field_save(service=service, spec={"type": "text", "label": "نام بیمارستان", "required": True})
+    sw.form_publish(service=service, actor=owner)
+    data = {
+        "nonce": "service-nonce-" + "c" * 20,
+        "requester_kind": "natural",
+        "full_name": "مریم رضایی",
+        "national_id": "0499370899",
+        "mobile": "09121234567",
+        "f1": "بیمارستان امام",
+    }
+    path = f"/services/{agency.code}/{service.code}/request/"
+    assert client.post(path, data).status_code == 302
+    replay = Client().post(path, {**data, "f1": "بیمارستان دیگر", "mobile": "09351112233"})
+    assert replay.status_code == 409
+    assert Item.objects.get().tracking_code not in replay.content.decode()
+    assert "پیش‌تر برای نامه دیگری" in replay.content.decode()
