@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from mokatebat.core.identifiers import generate_national_id
 from mokatebat.correspondence.models import Item
@@ -14,6 +15,12 @@ from mokatebat.correspondence.workflow import RequesterDetails, item_submit
 from mokatebat.organization.models import Membership, Organization, Role, Unit, User
 
 pytest_plugins = ["mokatebat.testing.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit_counters() -> None:
+    """Every public form counts submissions per ID and mobile: no test inherits another's counts."""
+    cache.clear()
 
 
 @pytest.fixture

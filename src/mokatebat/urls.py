@@ -23,6 +23,7 @@ urlpatterns = [
     path("", letters.home, name="home"),
     path("letters/new/", letters.letter_new, name="letter-new"),
     path("letters/receipt/<uuid:public_id>/", letters.letter_receipt, name="letter-receipt"),
+    path("letters/confirm-mobile/", letters.letter_confirm_mobile, name="letter-confirm-mobile"),
     path("letters/units/", letters.unit_options, name="unit-options"),
     path("track/", letters.track, name="track"),
     path("track/<uuid:public_id>/", letters.track_result, name="track-result"),

@@ -26,8 +26,9 @@ def new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def sign_in_code_send(*, identifier: str, mobile: str) -> SignInCode:
-    """Store the code's hash and queue its SMS in one transaction (the SMS exists iff the row does)."""
+def sign_in_code_send(*, identifier: str, mobile: str, template: str = SMS_TEMPLATE) -> SignInCode:
+    """Store the code's hash and queue its SMS in one transaction (the SMS exists iff the row does).
+    ``template`` words the SMS for another use of the same proof (a web letter's mobile check)."""
     code = new_code()
     public_id = uuid.uuid4()
     now = timezone.now()
@@ -42,7 +43,7 @@ def sign_in_code_send(*, identifier: str, mobile: str) -> SignInCode:
         )
         queue_sms(
             dedup_key=f"sign-in:{public_id}",
-            template=SMS_TEMPLATE,
+            template=template,
             mobile=mobile,
             context={"code": code, "minutes": str(int(CODE_LIFETIME.total_seconds() // 60))},
         )

@@ -16,7 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from mokatebat.correspondence.workflow import WorkflowConflict, WorkflowError
+from mokatebat.api.parsers import RefusedJSON
+from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowConflict, WorkflowError
 
 
 class Conflict(exceptions.APIException):
@@ -59,6 +60,9 @@ def _code_of(exc: Exception) -> str:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, IdempotencyKeyReused):
+        # The Idempotency-Key draft: the same key with another body is 422, never the first answer.
+        return Response(error_body("idempotency_key_reused", exc.message), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, WorkflowError):
         code = "conflict"
         return Response(error_body(code, exc.message), status=status.HTTP_409_CONFLICT)
@@ -71,7 +75,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if code == "invalid":
         data = response.data
         fields = data if isinstance(data, dict) else {"non_field_errors": data}
-    elif isinstance(exc, Conflict | exceptions.NotFound) and str(exc.detail) != str(exc.default_detail):
+    elif isinstance(exc, Conflict | exceptions.NotFound | RefusedJSON) and str(exc.detail) != str(exc.default_detail):
         message = str(exc.detail)  # our own Persian explanation; DRF's generic texts are replaced above
     response.data = error_body(code, message, fields)
     return response

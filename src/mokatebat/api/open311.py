@@ -36,12 +36,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mokatebat.core.edge import BadInput, parse_instant
 from mokatebat.core.http import client_ip
+from mokatebat.core.identifiers import InvalidIdentifier, clean_mobile, clean_national_id
 from mokatebat.core.persian import normalize_text
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence import deadlines
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.forms import SubmitLetterForm, new_form_nonce
+from mokatebat.correspondence.limits import may_text_submitter, submission_exceeded
 from mokatebat.correspondence.models import Confidentiality, Item, ItemEvent, Status
 from mokatebat.correspondence.timeline import describe
 from mokatebat.services.models import FieldType
@@ -123,6 +126,11 @@ def _render(data: Any, fmt: str, root: str, status: int = 200) -> HttpResponse:
 def _errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     """The spec's error shape: a list of {code, description}."""
     return _render([{"code": status, "description": d} for d in descriptions], fmt, "errors", status)
+
+
+def error_response(fmt: str, status: int, *descriptions: str) -> HttpResponse:
+    """Open311's error list, for refusals made before a view runs (the input edge)."""
+    return _errors(fmt, status, *descriptions)
 
 
 def _fmt(fmt: str) -> str:
@@ -289,11 +297,9 @@ def _listing(request: HttpRequest) -> QuerySet[Open311Request] | None:
     for name, lookup in (("start_date", "gte"), ("end_date", "lte")):
         if value := params.get(name):
             try:
-                when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
+                when = parse_instant(value)  # out-of-range offsets (year 10000 in UTC) are refused too
+            except BadInput:
                 return None
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
             rows = rows.filter(**{f"item__submitted_at__{lookup}": when})
     return rows
 
@@ -383,7 +389,9 @@ def _parameter(field: str) -> str:
     return f"attribute[{field}]" if field == "national_id" or ATTRIBUTE.match(f"attribute[{field}]") else field
 
 
-def _letter(entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, address: str) -> Submission:
+def _letter(
+    request: HttpRequest, entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, address: str
+) -> Submission:
     form = SubmitLetterForm(
         {
             "nonce": new_form_nonce(),
@@ -404,6 +412,7 @@ def _letter(entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, ad
 
     def submit() -> Item:
         item, _created = wf.item_submit(
+            notify=may_text_submitter(request, form.cleaned_data["mobile"], entry.agency),
             agency=entry.agency,
             unit=None,
             kind=entry.kind,
@@ -417,7 +426,9 @@ def _letter(entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, ad
     return submit, {}
 
 
-def _e_service(entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, address: str) -> Submission:
+def _e_service(
+    request: HttpRequest, entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any, address: str
+) -> Submission:
     answers = {}
     for name in post:
         match = ATTRIBUTE.match(name)
@@ -443,6 +454,16 @@ def _e_service(entry: catalogue.CatalogueEntry, client: ClientSystem, post: Any,
     return submit, {}
 
 
+def _person_exceeded(request: HttpRequest, post: Any) -> bool:
+    """Count one submission for the (already validated) national ID and mobile of the request."""
+    try:
+        national_id = clean_national_id(post.get("attribute[national_id]", ""))
+        mobile = clean_mobile(post.get("phone", ""))
+    except InvalidIdentifier:
+        return False  # the form refused it already; nothing is submitted
+    return submission_exceeded(request, national_id=national_id, mobile=mobile, per_client=False)
+
+
 def _full_name(post: Any) -> str:
     return f"{post.get('first_name', '')} {post.get('last_name', '')}".strip()
 
@@ -464,11 +485,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return _errors(fmt, 403, str(_("این سامانه فقط برای خدمت‌های دستگاه خودش درخواست می‌فرستد.")))
     location, problems = _location(post)
     build = _e_service if entry.service is not None else _letter
-    submit, errors = build(entry, client, post, location["address"])
+    submit, errors = build(request, entry, client, post, location["address"])
     for field, messages in errors.items():
         problems += [f"{_parameter(field)}: {message}" for message in messages]
     if problems or submit is None:
         return _errors(fmt, 400, *problems)
+    # The client system's one address stands for all its users: count per person and per mobile.
+    if _person_exceeded(request, post):
+        return _errors(fmt, 429, str(_("تعداد درخواست‌ها بیش از حد مجاز است؛ کمی بعد دوباره تلاش کنید.")))
     row = open311_submit(
         client=client, entry=entry, submit=submit, location=location, device_id=post.get("device_id", "")
     )

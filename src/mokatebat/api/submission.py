@@ -54,6 +54,9 @@ def fill_service_form(entry: CatalogueEntry, *, requester: Mapping[str, Any], an
             errors[key] = [_("این خدمت فیلدی به این نام ندارد.")]
         elif isinstance(value, UploadedFile):
             files[key] = value
+        elif isinstance(value, list | dict):
+            # Every field of a service form takes one value; a list is not text to be stringified.
+            errors[key] = [_("برای این فیلد یک مقدار (متن، عدد یا تاریخ) بفرستید، نه فهرست یا شیء.")]
         else:
             data[key] = _text(value)
     form = request_form_class(specs)(data, files)

@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, pagination, status
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +34,7 @@ from mokatebat.correspondence.auth import (
 )
 from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import TrackForm
+from mokatebat.correspondence.limits import may_text_submitter, submission_exceeded
 from mokatebat.correspondence.models import Attachment, Item, Referral, ResponseDraft
 from mokatebat.correspondence.timeline import citizen_status, public_timeline
 from mokatebat.correspondence.views import _miss_is_limited, _track_is_limited
@@ -44,6 +45,7 @@ from . import catalogue
 from . import serializers as s
 from .authentication import HasScope, PublicSubmitThrottle, request_client
 from .models import Scope
+from .parsers import EdgeJSONParser
 from .submission import fill_service_form, submit_service_request
 from .workflow import client_response_propose
 
@@ -55,6 +57,7 @@ ERRORS = {
         403: "permission_denied",
         404: "not_found",
         409: "conflict",
+        422: "idempotency_key_reused",
         429: "throttled",
     }.items()
 }
@@ -62,7 +65,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="A retry with the same key (and the same national ID) returns the first item instead of a new one.",
+    description="A retry with the same key (and the same national ID) and the same body returns the first item "
+    "instead of a new one; the same key with a different body is refused with 422 (idempotency_key_reused).",
 )
 
 
@@ -143,13 +147,13 @@ def _answers_with_files(request: Request, answers: dict[str, Any]) -> dict[str, 
     tags=["public"],
     parameters=[IDEMPOTENCY_KEY],
     request={"application/json": s.ServiceRequestSerializer, "multipart/form-data": s.ServiceRequestSerializer},
-    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 404, 429)},
+    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 404, 422, 429)},
     description="Request an e-service (R6): the requester and the answers to its form, checked as on the web "
     "page. The tracking code comes back here and by SMS; the request goes to the service's unit.",
 )
 class ServiceRequestSubmit(NoStoreMixin, PublicView):
     throttle_classes = [PublicSubmitThrottle]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [EdgeJSONParser, MultiPartParser]
 
     def post(self, request: Request, code: str) -> Response:
         entry = catalogue.get_service(code)
@@ -164,6 +168,8 @@ class ServiceRequestSubmit(NoStoreMixin, PublicView):
         if filled.errors:
             raise ValidationError(filled.errors)
         national_id = filled.form.cleaned_data["national_id"]
+        if submission_exceeded(request._request, national_id=national_id, mobile=filled.form.cleaned_data["mobile"]):
+            raise Throttled(wait=3600)
         key = _idempotency_key(request, f"service:{entry.code}", national_id) or f"api:{uuid.uuid4().hex}"
         item, created = submit_service_request(entry, filled, idempotency_key=key)
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -174,6 +180,10 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
     serializer.is_valid(raise_exception=True)
     form = serializer.form
     data = serializer.validated_data
+    mobile = form.cleaned_data["mobile"]
+    national_id = form.cleaned_data["national_id"]
+    if submission_exceeded(request._request, national_id=national_id, mobile=mobile):
+        raise Throttled(wait=3600)
     item, created = wf.item_submit(
         agency=data["agency"],
         unit=data["unit"],
@@ -183,6 +193,7 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
         requester=form.requester_details(),  # type: ignore[attr-defined]
         uploads=form.checked_uploads,  # type: ignore[attr-defined]
         idempotency_key=_idempotency_key(request, namespace, data["national_id"]),
+        notify=may_text_submitter(request._request, mobile, data["agency"]),
         **extra,
     )
     code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -193,13 +204,13 @@ def _submit(request: Request, serializer: s.SubmitSerializer, namespace: str, **
     tags=["public"],
     parameters=[IDEMPOTENCY_KEY],
     request={"application/json": s.SubmitSerializer, "multipart/form-data": s.SubmitSerializer},
-    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 429)},
+    responses={201: s.SubmittedSerializer, 200: s.SubmittedSerializer, **_errors(400, 422, 429)},
     description="Send a letter to an agency (R1), with attachments as multipart/form-data. "
     "The tracking code comes back here and by SMS.",
 )
 class SubmitItem(NoStoreMixin, PublicView):
     throttle_classes = [PublicSubmitThrottle]
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [EdgeJSONParser, MultiPartParser]
 
     def post(self, request: Request) -> Response:
         return _submit(request, s.SubmitSerializer(data=request.data), "public")
@@ -285,7 +296,7 @@ def _detail(item: Item, user: User, code: int = status.HTTP_200_OK) -> Response:
 class ClientItems(ClientView, generics.ListAPIView):
     serializer_class = s.ItemSerializer
     pagination_class = ItemCursor
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [EdgeJSONParser, MultiPartParser]
 
     def get_required_scope(self) -> str:
         return Scope.ITEMS_WRITE if self.request.method == "POST" else Scope.ITEMS_READ
@@ -300,7 +311,7 @@ class ClientItems(ClientView, generics.ListAPIView):
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY],
         request={"application/json": s.ClientSubmitSerializer, "multipart/form-data": s.ClientSubmitSerializer},
-        responses={201: s.ItemDetailSerializer, 200: s.ItemDetailSerializer, **_errors(400, 401, 403, 429)},
+        responses={201: s.ItemDetailSerializer, 200: s.ItemDetailSerializer, **_errors(400, 401, 403, 422, 429)},
         description="A letter the agency received in person, by post or by phone (R4, R14), with its scans "
         "as multipart/form-data attachments.",
     )

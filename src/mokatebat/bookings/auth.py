@@ -13,6 +13,7 @@ import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from mokatebat.organization.access import active_memberships
@@ -26,6 +27,21 @@ MANAGER_ROLES = frozenset(
 # The managers who see the overview may also change calendars, hours and holidays, except the
 # auditor: an auditor reads records and audit trails and changes nothing.
 CALENDAR_KEEPER_ROLES = MANAGER_ROLES - {Role.AUDITOR}
+
+
+def sees_full_identity(user: User, calendar: Calendar) -> bool:
+    """Who calls the citizen or checks their card at the desk sees the full national ID and mobile of
+    a booking: the staff and manager of the calendar's unit (the agency's secretariat clerks for a
+    calendar of the whole agency) and the agency's phone operators. Everyone else — heads, deputies,
+    the managers who keep calendars, service owners, system admins, auditors, the superuser — sees
+    them masked (``0912***4567``)."""
+    desk = (
+        Q(role=Role.SECRETARIAT_CLERK)
+        if calendar.unit_id is None
+        else Q(role__in=(Role.UNIT_STAFF, Role.UNIT_MANAGER), units=calendar.unit_id)
+    )
+    roles = active_memberships(user).filter(organization=calendar.agency_id)
+    return roles.filter(desk | Q(role=Role.PHONE_OPERATOR)).exists()
 
 
 def staff_user(request: HttpRequest) -> User:

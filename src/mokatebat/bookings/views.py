@@ -47,6 +47,7 @@ from .auth import (
     is_manager,
     kept_agencies_or_403,
     kept_calendars,
+    sees_full_identity,
     staff_user,
 )
 from .forms import (
@@ -333,6 +334,7 @@ def staff_day(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "today": timezone.localdate(),
         "now": timezone.now(),
         "can_change": can_change,
+        "full_identity": sees_full_identity(staff_user(request), calendar),
     }
     return render(request, "bookings/staff_day.html", context, status=400 if form.errors else 200)
 
@@ -385,6 +387,7 @@ def staff_booking_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
             messages.success(request, done)
             return redirect(back)
     context = {"booking": booking, "form": form, "back": back, "changeable": _changeable(booking)}
+    context["full_identity"] = sees_full_identity(staff_user(request), booking.calendar)
     return render(request, "bookings/staff_booking_cancel.html", context, status=400 if form.errors else 200)
 
 
@@ -408,6 +411,7 @@ def staff_booking_move(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             return redirect(back)
     others = [s for s in free_slots(booking.calendar, limit=SLOTS_SHOWN) if s.starts_at != booking.slot.starts_at]
     context = {"booking": booking, "form": form, "back": back, "changeable": _changeable(booking)}
+    context["full_identity"] = sees_full_identity(staff_user(request), booking.calendar)
     context["days"] = group_by_day(others)
     return render(request, "bookings/staff_booking_move.html", context, status=400 if form.errors else 200)
 

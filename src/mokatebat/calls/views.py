@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mokatebat.core.http import rate_limited_response
 from mokatebat.core.ratelimit import exceeded
-from mokatebat.correspondence.forms import new_form_nonce
+from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
 from mokatebat.correspondence.models import Channel, Item
 from mokatebat.correspondence.timeline import citizen_status, public_timeline
+from mokatebat.correspondence.workflow import IdempotencyKeyReused
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, User
 
@@ -56,10 +57,15 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     user, agencies = _operator(request)
     if request.method == "POST":
         form = CallLetterForm(request.POST, agencies=agencies)
-        if form.is_valid():
-            item, _created = cw.call_letter_submit(operator=user, letter=_letter(form))
-            return redirect("call-item", public_id=item.public_id)
         status = 400
+        if form.is_valid():
+            try:
+                item, _created = cw.call_letter_submit(operator=user, letter=_letter(form))
+            except IdempotencyKeyReused as error:
+                refuse_reused_nonce(form, error)
+                status = 409
+            else:
+                return redirect("call-item", public_id=item.public_id)
     else:
         initial = {"nonce": new_form_nonce(), "agency": agencies[0].code if len(agencies) == 1 else None}
         form = CallLetterForm(initial=initial, agencies=agencies)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 
 
@@ -84,3 +84,17 @@ def retried_input(request: HttpRequest) -> RetriedInput | None:
     for key, values in entry["data"].items():
         data.setlist(key, values)
     return RetriedInput(data=data, file_errors=entry.get("file_errors", {}))
+
+
+def bad_input_response(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A refusal in the shape the caller reads: the API's error object, Open311's error list, or the
+    Persian error page."""
+    if request.path.startswith("/api/"):
+        from mokatebat.api.errors import error_body  # the API's one error shape
+
+        return JsonResponse(error_body("invalid", message), status=status, json_dumps_params={"ensure_ascii": False})
+    if request.path.startswith("/open311/"):
+        from mokatebat.api.open311 import error_response
+
+        return error_response("xml" if request.path.endswith(".xml") else "json", status, message)
+    return render(request, "400.html", {"message": message}, status=status)

@@ -139,3 +139,13 @@ def generate_legal_id(rng: random.Random) -> str:
         candidate = body + str(_legal_id_check_digit(body))
         if len(set(candidate)) > 1:
             return candidate
+
+
+def mask_mobile(value: str) -> str:
+    """``09123456789`` → ``0912***6789``: the operator prefix and the last four digits, as on a bill."""
+    return f"{value[:4]}***{value[-4:]}" if len(value) > 8 else "***"
+
+
+def mask_national_id(value: str) -> str:
+    """``0499370899`` → ``04***899``: enough to match the card in hand, too little to use elsewhere."""
+    return f"{value[:2]}***{value[-3:]}" if len(value) > 6 else "***"

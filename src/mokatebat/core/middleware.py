@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+
+from .edge import has_nul
+from .http import bad_input_response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,7 +36,7 @@ class SecurityHeadersMiddleware:
         response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.path.startswith(("/track", "/letters", "/staff", "/admin")):
+        if request.path.startswith(("/track", "/letters", "/staff", "/admin", "/account", "/appointments")):
             # Personal pages stay out of search engines and shared caches.
             response.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response
@@ -50,3 +55,57 @@ class PersianByDefaultMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputEdgeMiddleware:
+    """A NUL byte in a query or form parameter is refused here, for every view: PostgreSQL cannot hold
+    one in text (a lookup with it was a 500), and no person or client system means to send one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul_parameter(request):
+            return bad_input_response(request, _("نشانی یا فرم درخواست نویسه نامعتبر (NUL) دارد."))
+        return self.get_response(request)
+
+
+def _has_nul_parameter(request: HttpRequest) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or _any_nul(request.GET.lists()):
+        return True
+    if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
+        return False
+    try:
+        return _any_nul(request.POST.lists())
+    except MultiPartParserError:
+        return False  # the view's own handling of a broken body applies
+
+
+def _any_nul(lists: Iterable[tuple[str, list[str]]]) -> bool:
+    return any(has_nul(key) or any(has_nul(v) for v in values) for key, values in lists)
+
+
+class HeadAsGetMiddleware:
+    """HEAD is GET without the body (RFC 9110), on every page: views that allow only GET would
+    otherwise answer 405 to link checkers, monitors and proxies."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        request.method = "HEAD"
+        if isinstance(response, StreamingHttpResponse | FileResponse):
+            response.close()
+            response.streaming_content = []
+        else:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,7 @@ from mokatebat.organization.models import Organization, Unit
 
 from .models import Kind, PendingUpload
 from .uploads import check_uploads
-from .workflow import CheckedUpload, RequesterDetails, uploads_keep_for_retry
+from .workflow import CheckedUpload, RequesterDetails, WorkflowError, uploads_keep_for_retry
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -41,6 +42,23 @@ _VERIFY_CODE = re.compile(r"^[A-Za-z0-9_-]{8,24}(?=/?$)")
 
 def new_form_nonce() -> str:
     return secrets.token_urlsafe(24)
+
+
+def refuse_reused_nonce(form: forms.Form, error: WorkflowError | None = None) -> None:
+    """A form nonce already used for another letter: say so and never show that letter's receipt.
+
+    The form gets a fresh nonce, so sending it again (after checking) makes a new letter."""
+    data = QueryDict(mutable=True)
+    data.update(form.data)
+    data["nonce"] = new_form_nonce()
+    form.data = data
+    form.add_error(
+        None,
+        _(
+            "این فرم پیش‌تر برای نامه دیگری فرستاده شده است و رسید آن نامه اینجا نمایش داده نمی‌شود. "
+            "اگر این نامه تازه‌ای است، آن را بررسی کنید و دوباره بفرستید."
+        ),
+    )
 
 
 class SubmitLetterForm(PersianForm):
@@ -84,7 +102,13 @@ class SubmitLetterForm(PersianForm):
     full_name = forms.CharField(label=_("نام و نام خانوادگی"), max_length=120)
     national_id = NationalIdField(label=_("کد ملی"))
     mobile = MobileField(label=_("شماره تلفن همراه"), help_text=_("کد رهگیری و خبر هر مرحله به این شماره پیامک می‌شود."))
-    email = forms.EmailField(label=_("پست الکترونیک (اختیاری)"), required=False)
+    # 254, not the 320 Django's EmailField allows: the stored column (and RFC 5321's path limit) holds 254.
+    email = forms.EmailField(
+        label=_("پست الکترونیک (اختیاری)"),
+        required=False,
+        max_length=254,
+        error_messages={"max_length": _("نشانی پست الکترونیک حداکثر ۲۵۴ نویسه است.")},
+    )
     address = forms.CharField(
         label=_("نشانی (اختیاری)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

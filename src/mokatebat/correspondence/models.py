@@ -196,6 +196,9 @@ class Item(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # A form nonce or an API Idempotency-Key: a retried submit finds the item instead of making another.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # SHA-256 of what was submitted with that key: the same key with another letter is refused, never
+    # answered with the first letter (empty for items stored before fingerprints, and without a key).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Normalised subject + body (ی/ک, digits, no diacritics) for full-text and trigram search.
     search_document = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

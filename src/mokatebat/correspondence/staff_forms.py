@@ -17,7 +17,7 @@ from mokatebat.core.forms import (
     PersianTextarea,
     accept_typed_numbers,
 )
-from mokatebat.core.jalali import format_jalali_date, parse_jalali_date
+from mokatebat.core.jalali import format_jalali_date, jalali_year, parse_jalali_date
 from mokatebat.core.persian import to_persian_digits
 from mokatebat.organization.models import Organization, Unit
 
@@ -28,7 +28,13 @@ from .uploads import check_upload
 
 class JalaliDateField(forms.CharField):
     # The format, not a fixed example date: a placeholder like «۱۴۰۵/۰۹/۰۲» goes stale and reads as a value.
-    default_error_messages = {"invalid": _("تاریخ را به شکل سال/ماه/روز وارد کنید؛ برای نمونه امروز: %(today)s")}
+    default_error_messages = {
+        "invalid": _("تاریخ را به شکل سال/ماه/روز وارد کنید؛ برای نمونه امروز: %(today)s"),
+        "gregorian": _("این تاریخ میلادی به نظر می‌رسد؛ تاریخ را شمسی وارد کنید، مانند امروز: %(today)s"),
+        "range": _("سال تاریخ شمسی باید میان ۱۳۰۰ و ۱۵۰۰ باشد."),
+    }
+    # A sane range for anything typed here (1921–2121): "2026-12-01" is not Jalali year 2026.
+    YEARS = range(1300, 1501)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 12)
@@ -43,12 +49,20 @@ class JalaliDateField(forms.CharField):
         if not value:
             return None
         try:
-            return parse_jalali_date(value)
+            day = parse_jalali_date(value)
         except ValueError as error:
-            today = to_persian_digits(format_jalali_date(timezone.localdate()))
             raise forms.ValidationError(
-                self.error_messages["invalid"], code="invalid", params={"today": today}
+                self.error_messages["invalid"], code="invalid", params={"today": _today()}
             ) from error
+        year = jalali_year(day)
+        if year not in self.YEARS:
+            code = "gregorian" if 1900 <= year <= 2200 else "range"
+            raise forms.ValidationError(self.error_messages[code], code=code, params={"today": _today()})
+        return day
+
+
+def _today() -> str:
+    return to_persian_digits(format_jalali_date(timezone.localdate()))
 
 
 WAITING_FOR_SECRETARIAT = "waiting"

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mokatebat.core.edge import parse_instant
+from mokatebat.core.http import bad_input_response
 from mokatebat.core.identifiers import is_valid_mobile
 from mokatebat.core.persian import search_key, to_ascii_digits
 from mokatebat.core.tracking import is_valid_tracking_code
@@ -52,7 +54,7 @@ from .auth import (
     unit_ids_of,
 )
 from .documents import attachment_file_response, pdf_download
-from .forms import new_form_nonce
+from .forms import new_form_nonce, refuse_reused_nonce
 from .models import Attachment, Bundle, Item, ItemQuerySet, Referral, ResponseDraft, Status, SubjectCategory
 
 PAGE_SIZE = 50
@@ -110,37 +112,56 @@ def _filtered_inbox(form: f.InboxFilterForm, items: ItemQuerySet, today: datetim
     return items
 
 
-def _page_after(items: ItemQuerySet, cursor: str) -> ItemQuerySet:
-    """Keyset pagination on (submitted_at, id): page 500 costs what page 1 costs."""
-    try:
-        stamp, _sep, pk = cursor.partition("_")
-        moment = datetime.datetime.fromisoformat(stamp)
-        # The redundant bound lets PostgreSQL start the index walk at the cursor instead of the top.
-        after = Q(submitted_at__lt=moment) | Q(submitted_at=moment, pk__lt=int(pk))
-        return items.filter(after, submitted_at__lte=moment)
-    except ValueError:
+def _page_after(items: ItemQuerySet, cursor: str) -> ItemQuerySet | None:
+    """Keyset pagination on (submitted_at, id): page 500 costs what page 1 costs. None for a cursor
+    this page never wrote (a bad date, an out-of-range offset, a huge id)."""
+    if not cursor:
         return items
-
-
-def _page_after_due(items: ItemQuerySet, cursor: str) -> ItemQuerySet:
-    """Keyset pagination on (answer date, id), soonest first, served by the clock's index."""
+    stamp, _sep, pk = cursor.partition("_")
     try:
-        day, _sep, pk = cursor.partition("_")
+        moment = parse_instant(stamp)
+        number = int(pk)
+    except ValueError:
+        return None
+    if not 0 < number < 2**63:
+        return None
+    # The redundant bound lets PostgreSQL start the index walk at the cursor instead of the top.
+    after = Q(submitted_at__lt=moment) | Q(submitted_at=moment, pk__lt=number)
+    return items.filter(after, submitted_at__lte=moment)
+
+
+def _page_after_due(items: ItemQuerySet, cursor: str) -> ItemQuerySet | None:
+    """Keyset pagination on (answer date, id), soonest first, served by the clock's index. None for a
+    cursor this page never wrote."""
+    if not cursor:
+        return items
+    day, _sep, pk = cursor.partition("_")
+    try:
         answer_by = datetime.date.fromisoformat(day)
-        after = Q(clock__answer_by__gt=answer_by) | Q(clock__answer_by=answer_by, pk__gt=int(pk))
-        return items.filter(after, clock__answer_by__gte=answer_by)
+        number = int(pk)
     except ValueError:
-        return items
+        return None
+    if not 0 < number < 2**63:
+        return None
+    after = Q(clock__answer_by__gt=answer_by) | Q(clock__answer_by=answer_by, pk__gt=number)
+    return items.filter(after, clock__answer_by__gte=answer_by)
 
 
-def _inbox_page(items: ItemQuerySet, *, by_due: bool, cursor: str) -> tuple[list[Item], str]:
-    """One page of the inbox and the cursor of the next, by date received or by answer date."""
+def _inbox_page(items: ItemQuerySet, *, by_due: bool, cursor: str) -> tuple[list[Item], str] | None:
+    """One page of the inbox and the cursor of the next, by date received or by answer date; None for
+    a cursor this page never wrote."""
     items = items.select_related("agency", "requester", "addressed_unit", "clock")
     if by_due:
-        rows = list(_page_after_due(items.order_by("clock__answer_by", "pk"), cursor)[: PAGE_SIZE + 1])
+        page = _page_after_due(items.order_by("clock__answer_by", "pk"), cursor)
+        if page is None:
+            return None
+        rows = list(page[: PAGE_SIZE + 1])
         last = rows[PAGE_SIZE - 1] if len(rows) > PAGE_SIZE else None
         return rows[:PAGE_SIZE], f"{last.clock.answer_by.isoformat()}_{last.pk}" if last else ""
-    rows = list(_page_after(items.order_by("-submitted_at", "-pk"), cursor)[: PAGE_SIZE + 1])
+    page = _page_after(items.order_by("-submitted_at", "-pk"), cursor)
+    if page is None:
+        return None
+    rows = list(page[: PAGE_SIZE + 1])
     last = rows[PAGE_SIZE - 1] if len(rows) > PAGE_SIZE else None
     return rows[:PAGE_SIZE], f"{last.submitted_at.isoformat()}_{last.pk}" if last else ""
 
@@ -160,7 +181,10 @@ def secretariat_inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = _filtered_inbox(form, items, today) if form.is_valid() else items.none()
     by_due = form.is_valid() and form.cleaned_data.get("sort") == "due"
-    rows, next_cursor = _inbox_page(items, by_due=by_due, cursor=request.GET.get("after", ""))
+    page = _inbox_page(items, by_due=by_due, cursor=request.GET.get("after", ""))
+    if page is None:
+        return bad_input_response(request, _("نشانی صفحه بعد درست نیست؛ از اولین صفحه صندوق دوباره شروع کنید."))
+    rows, next_cursor = page
     data.pop("after", None)
     return render(
         request,
@@ -688,8 +712,12 @@ def received_letter_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         form = f.ReceivedLetterForm(request.POST, request.FILES, agency_ids=agency_ids)
-        if form.is_valid():
-            item = _register_received_letter(user, form)
+        try:
+            item = _register_received_letter(user, form) if form.is_valid() else None
+        except wf.IdempotencyKeyReused as error:
+            refuse_reused_nonce(form, error)
+            item = None
+        if item is not None:
             if not identity_visible_to(user, item):
                 # The PR desk's from now on (R19): the person at the desk gets the receipt here and now,
                 # since the item will not open for this clerk again.

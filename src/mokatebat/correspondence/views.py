@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mokatebat.accounts.forms import CodeForm
+from mokatebat.accounts.workflow import CodeCheck, sign_in_code_check, sign_in_code_send
 from mokatebat.core.http import client_ip, rate_limited_response, redirect_with_input, retried_input
+from mokatebat.core.identifiers import mask_mobile
 from mokatebat.core.persian import normalize_text
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.core.replica import first_or_primary, replica_reads
@@ -25,14 +29,19 @@ from mokatebat.publicrelations.workflow import pr_received_online
 
 from .auth import find_item_for_requester
 from .deadlines import due_of
-from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce
+from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce, refuse_reused_nonce
+from .limits import may_text_submitter, submission_exceeded
 from .models import Item, Status
 from .timeline import citizen_status, public_timeline
-from .workflow import WorkflowError, citizen_reply, item_submit
+from .workflow import IdempotencyKeyReused, WorkflowError, citizen_reply, item_submit
 
 logger = logging.getLogger(__name__)
 
 RECEIPTS_SESSION_KEY = "receipts"
+# A letter kept while the agency asks for the one-time code to its mobile, and the mobiles proven here.
+PENDING_KEY = "letter_pending_mobile_code"
+PROVEN_KEY = "proven_mobiles"
+MOBILE_CODE_TEMPLATE = "submit_mobile_code"
 TRACKED_SESSION_KEY = "tracked"
 MAX_REMEMBERED = 20
 _COOKIE_SALT = "mokatebat.correspondence.remembered"
@@ -92,19 +101,19 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SubmitLetterForm(request.POST, request.FILES)
         if form.is_valid():
-            with transaction.atomic():
-                item, _created = item_submit(
-                    agency=form.cleaned_data["agency"],
-                    unit=form.cleaned_data["unit"],
-                    kind=form.cleaned_data["kind"],
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    requester=form.requester_details(),
-                    uploads=form.checked_uploads,
-                    kept_uploads=form.kept_uploads(),
-                    idempotency_key=f"form:{form.cleaned_data['nonce']}",
-                )
-                pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
+            data = form.cleaned_data
+            if submission_exceeded(request, national_id=data["national_id"], mobile=data["mobile"]):
+                return rate_limited_response(request)
+            if data["agency"].submit_mobile_code_required and data["mobile"] not in request.session.get(PROVEN_KEY, []):
+                return _ask_mobile_code(request, form)
+            try:
+                item = _letter_submit(form, notify=may_text_submitter(request, data["mobile"]))
+            except IdempotencyKeyReused as error:
+                # Another letter under this form's key: the text stays, with a fresh key (no redirect:
+                # the old key must not travel back with the input).
+                refuse_reused_nonce(form, error)
+                form.remember_uploads()
+                return render(request, "correspondence/letter_new.html", {"form": form}, status=409)
             response = redirect("letter-receipt", public_id=item.public_id)
             _remember(request, response, RECEIPTS_SESSION_KEY, item)
             _remember(request, response, TRACKED_SESSION_KEY, item)
@@ -120,6 +129,87 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     # 400 while the form shows errors, as the answer to the POST used to be.
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "correspondence/letter_new.html", {"form": form}, status=status)
+
+
+def _letter_submit(form: SubmitLetterForm, *, notify: bool) -> Item:
+    with transaction.atomic():
+        item, _created = item_submit(
+            agency=form.cleaned_data["agency"],
+            unit=form.cleaned_data["unit"],
+            kind=form.cleaned_data["kind"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            requester=form.requester_details(),
+            uploads=form.checked_uploads,
+            kept_uploads=form.kept_uploads(),
+            idempotency_key=f"form:{form.cleaned_data['nonce']}",
+            notify=notify,
+        )
+        pr_received_online(item, form.cleaned_data["about_unit"], form.cleaned_data["about_text"])
+    return item
+
+
+def _ask_mobile_code(request: HttpRequest, form: SubmitLetterForm) -> HttpResponse:
+    """The agency wants the mobile proven first: keep the letter (its files as the form's kept uploads)
+    in the session, text a one-time code, and ask for it. Nothing is stored as an item yet."""
+    form.remember_uploads()
+    data = dict(cast(QueryDict, form.data).lists())  # a bound web form: a QueryDict
+    data["keep_uploads"] = sorted({*data.get("keep_uploads", []), *form.newly_kept})
+    mobile = form.cleaned_data["mobile"]
+    challenge = sign_in_code_send(
+        identifier=form.cleaned_data["national_id"], mobile=mobile, template=MOBILE_CODE_TEMPLATE
+    )
+    request.session[PENDING_KEY] = {"data": data, "mobile": mobile, "challenge": str(challenge.public_id)}
+    return redirect("letter-confirm-mobile")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def letter_confirm_mobile(request: HttpRequest) -> HttpResponse:
+    """The code texted to the mobile of a kept letter; the right code stores the letter and shows its receipt."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        return redirect("letter-new")
+    form = CodeForm(request.POST or None)
+    form.fields["code"].label = _("کد تأیید")
+    if request.method == "POST" and form.is_valid():
+        result, _challenge = sign_in_code_check(
+            public_id=uuid.UUID(pending["challenge"]), code=form.cleaned_data["code"]
+        )
+        if result is CodeCheck.ACCEPTED:
+            return _submit_kept_letter(request, pending)
+        form.add_error(
+            "code", _("کد درست نیست.") if result is CodeCheck.WRONG else _("این کد دیگر معتبر نیست؛ کد تازه بگیرید.")
+        )
+    elif request.method == "POST" and request.POST.get("resend"):
+        if exceeded(request, [("mobile-code", pending["mobile"], settings.SUBMIT_RATE_PER_MOBILE)]):
+            return rate_limited_response(request)
+        challenge = sign_in_code_send(identifier="", mobile=pending["mobile"], template=MOBILE_CODE_TEMPLATE)
+        request.session[PENDING_KEY] = {**pending, "challenge": str(challenge.public_id)}
+        form = CodeForm()
+        form.fields["code"].label = _("کد تأیید")
+    context = {"form": form, "mobile": mask_mobile(pending["mobile"])}
+    return render(request, "correspondence/letter_confirm_mobile.html", context, status=400 if form.errors else 200)
+
+
+def _submit_kept_letter(request: HttpRequest, pending: dict[str, Any]) -> HttpResponse:
+    del request.session[PENDING_KEY]
+    request.session[PROVEN_KEY] = [*request.session.get(PROVEN_KEY, []), pending["mobile"]][-5:]
+    data = QueryDict(mutable=True)
+    for key, values in pending["data"].items():
+        data.setlist(key, values)
+    form = SubmitLetterForm(data)
+    if form.is_valid():
+        try:
+            item = _letter_submit(form, notify=True)
+        except IdempotencyKeyReused as error:
+            refuse_reused_nonce(form, error)
+        else:
+            response = redirect("letter-receipt", public_id=item.public_id)
+            _remember(request, response, RECEIPTS_SESSION_KEY, item)
+            _remember(request, response, TRACKED_SESSION_KEY, item)
+            return response
+    return render(request, "correspondence/letter_new.html", {"form": form}, status=400)
 
 
 @never_cache

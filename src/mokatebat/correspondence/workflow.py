@@ -3,8 +3,10 @@ timeline and queues the citizen's SMS through the outbox, so a step and its SMS 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -97,6 +99,48 @@ class WorkflowError(Exception):
 
 class WorkflowConflict(WorkflowError):
     """Someone else changed the item since this person's page was drawn."""
+
+
+class IdempotencyKeyReused(WorkflowError):
+    """A submit key already used for a different letter: never answer with the first one's receipt."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("این شناسه ارسال پیش‌تر برای نامه دیگری به کار رفته است؛ نامه تازه را با شناسه تازه بفرستید.")
+        )
+
+
+def submission_fingerprint(
+    *,
+    agency: Organization,
+    unit: Unit | None,
+    kind: str,
+    channel: str,
+    subject: str,
+    body: str,
+    requester: RequesterDetails,
+    uploads: Sequence[CheckedUpload],
+) -> str:
+    """What makes two submits "the same letter": a retry sends exactly this again (files by hash)."""
+    parts = {
+        "agency": agency.pk,
+        "unit": unit.pk if unit is not None else None,
+        "kind": kind,
+        "channel": channel,
+        "subject": subject,
+        "body": body,
+        "requester": dataclasses.asdict(requester),
+        "uploads": sorted(upload.sha256 for upload in uploads),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+def _replay(idempotency_key: str, fingerprint: str) -> Item | None:
+    """The item a key already made, if this is a retry of the same submit; refused if it is another."""
+    existing = Item.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.idempotency_fingerprint not in ("", fingerprint):
+        raise IdempotencyKeyReused
+    return existing
 
 
 # Which timeline steps the citizen hears about by SMS, and with which template: decided here only.
@@ -227,9 +271,20 @@ def item_submit(
     first request created instead of a second one. ``notify=False`` when a step in the same
     transaction sends the citizen a fuller SMS (a received letter is registered at once), or when the
     caller stores what the item is first and then calls ``submission_notify`` (a service request).
+    A key reused for a different submit raises ``IdempotencyKeyReused``.
     """
+    fingerprint = submission_fingerprint(
+        agency=agency,
+        unit=unit,
+        kind=kind,
+        channel=channel,
+        subject=subject,
+        body=body,
+        requester=requester,
+        uploads=uploads,
+    )
     if idempotency_key:
-        existing = Item.objects.filter(idempotency_key=idempotency_key).first()
+        existing = _replay(idempotency_key, fingerprint)
         if existing is not None:
             return existing, False
     at = at or timezone.now()
@@ -244,6 +299,7 @@ def item_submit(
                 body=body,
                 requester=requester,
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=fingerprint if idempotency_key else "",
                 created_by=created_by,
                 counter_office=counter_office,
                 submitted_at=at,
@@ -258,7 +314,7 @@ def item_submit(
     except IntegrityError:
         # Two identical submits raced: the other one won and committed; hand back its item.
         if idempotency_key:
-            existing = Item.objects.filter(idempotency_key=idempotency_key).first()
+            existing = _replay(idempotency_key, fingerprint)
             if existing is not None:
                 return existing, False
         raise

@@ -24,9 +24,9 @@ from mokatebat.core.jalali import format_jalali_date
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.correspondence.auth import find_item_for_requester
 from mokatebat.correspondence.documents import pdf_download
-from mokatebat.correspondence.forms import new_form_nonce
+from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
 from mokatebat.correspondence.timeline import citizen_status, public_timeline
-from mokatebat.correspondence.workflow import WorkflowError
+from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowError
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, User
 
@@ -81,11 +81,16 @@ def letter_new(request: HttpRequest) -> HttpResponse:
     user, office = _operator(request)
     if request.method == "POST":
         form = CounterLetterForm(request.POST, request.FILES)
-        if form.is_valid():
-            item, _created = cw.counter_letter_submit(office=office, operator=user, letter=_letter(form))
-            return redirect("counter-receipt", public_id=item.public_id)
-        form.remember_uploads()
         status = 400
+        if form.is_valid():
+            try:
+                item, _created = cw.counter_letter_submit(office=office, operator=user, letter=_letter(form))
+            except IdempotencyKeyReused as error:
+                refuse_reused_nonce(form, error)
+                status = 409
+            else:
+                return redirect("counter-receipt", public_id=item.public_id)
+        form.remember_uploads()
     else:
         form = CounterLetterForm(initial={"nonce": new_form_nonce()})
         status = 200

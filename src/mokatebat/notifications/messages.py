@@ -180,6 +180,12 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "resolution",
     ),
     # Citizen account and contact centre (R12, R14).
+    "submit_mobile_code": _template(
+        _("کد تأیید شماره همراه برای ثبت نامه شما: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),
+        "code",
+        "minutes",
+        secret=True,
+    ),
     "account_sign_in_code": _template(
         _("کد ورود شما به سامانه مکاتبات: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),
         "code",

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organization, Unit, User
+from .models import Membership, Organization, SettingChange, Unit, User
+from .workflow import agency_mobile_code_set
 
 
 class MembershipInline(admin.TabularInline):
@@ -29,10 +33,39 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "province", "city", "is_active"]
-    list_filter = ["kind", "province", "is_active"]
+    list_display = ["name", "kind", "province", "city", "is_active", "submit_mobile_code_required"]
+    list_filter = ["kind", "province", "is_active", "submit_mobile_code_required"]
     search_fields = ["name", "short_name", "code"]
+    readonly_fields = ["submit_mobile_code_required"]
     inlines = [UnitInline]
+    actions = ["require_mobile_code", "stop_requiring_mobile_code"]
+
+    @admin.action(description=_("تأیید شماره همراه با کد پیش از ثبت نامه‌های وبگاه"))
+    def require_mobile_code(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+        for agency in queryset.agencies():  # type: ignore[attr-defined]
+            agency_mobile_code_set(agency=agency, actor=request.user, required=True)  # type: ignore[arg-type]
+
+    @admin.action(description=_("برداشتن تأیید شماره همراه با کد"))
+    def stop_requiring_mobile_code(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
+        for agency in queryset.agencies():  # type: ignore[attr-defined]
+            agency_mobile_code_set(agency=agency, actor=request.user, required=False)  # type: ignore[arg-type]
+
+
+@admin.register(SettingChange)
+class SettingChangeAdmin(admin.ModelAdmin):
+    """Read only: the record of who changed which agency setting."""
+
+    list_display = ["changed_at", "organization", "setting", "before", "after", "actor"]
+    list_filter = ["setting", "organization"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Unit)

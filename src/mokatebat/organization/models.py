@@ -61,6 +61,13 @@ class Organization(models.Model):
         help_text=_("مثلاً {year}/{number} یا م‌ب/{year}/{number:05d}"),
     )
     is_active = models.BooleanField(_("فعال"), default=True)
+    # Changed only through organization.workflow.agency_mobile_code_set, which records who and when.
+    submit_mobile_code_required = models.BooleanField(
+        _("تأیید شماره همراه پیش از پیامک کد رهگیری"),
+        default=False,
+        editable=False,
+        help_text=_("نامه‌ای که در وبگاه فرستاده می‌شود، پس از وارد کردن کد یک‌بارمصرفِ پیامک‌شده ثبت می‌شود."),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -173,3 +180,26 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.organization}"
+
+
+class SettingChange(models.Model):
+    """An agency setting changed: by whom, when, from what to what. Append-only, like the timeline."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("سازمان"), on_delete=models.PROTECT, related_name="setting_changes"
+    )
+    actor = models.ForeignKey(
+        User, verbose_name=_("کاربر"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    setting = models.CharField(_("تنظیم"), max_length=60)
+    before = models.CharField(_("پیش از تغییر"), max_length=200)
+    after = models.CharField(_("پس از تغییر"), max_length=200)
+    changed_at = models.DateTimeField(_("زمان"))
+
+    class Meta:
+        verbose_name = _("تغییر تنظیمات سازمان")
+        verbose_name_plural = _("تغییرات تنظیمات سازمان‌ها")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.setting}: {self.before} → {self.after}"

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.auth import unit_ids_of
 from mokatebat.correspondence.documents import attachment_file_response
-from mokatebat.correspondence.forms import new_form_nonce
+from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
 from mokatebat.correspondence.models import Channel, EventKind, Item, ItemEvent, Referral, Status
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, User
@@ -444,20 +444,12 @@ def _intake(request: HttpRequest, channel: str) -> HttpResponse:
         status = 400
     elif request.method == "POST" and request.POST.get("step") == "register":
         register = f.IntakeItemForm(request.POST, agency=agency)
-        if register.is_valid():
-            d = register.cleaned_data
-            item, _created = pr.intake_register(
-                agency=agency,
-                actor=user,
-                channel=channel,
-                kind=d["kind"],
-                subject=d["subject"],
-                body=d["body"],
-                requester=register.requester_details(),
-                about_unit=d.get("about_unit"),
-                about_text=d.get("about_text", ""),
-                idempotency_key=f"form:{d['nonce']}",
-            )
+        try:
+            item = _intake_register(register, agency, user, channel) if register.is_valid() else None
+        except wf.IdempotencyKeyReused as error:
+            refuse_reused_nonce(register, error)
+            item = None
+        if item is not None:
             messages.success(
                 request, _("ثبت شد. کد رهگیری %(code)s برای متقاضی پیامک شد.") % {"code": item.tracking_code}
             )
@@ -465,6 +457,23 @@ def _intake(request: HttpRequest, channel: str) -> HttpResponse:
         status = 400
     context = {"guidance": guidance, "register": register, "phone": phone, "agency": agency}
     return render(request, "publicrelations/intake.html", context, status=status)
+
+
+def _intake_register(register: f.IntakeItemForm, agency: Organization, user: User, channel: str) -> Item:
+    d = register.cleaned_data
+    item, _created = pr.intake_register(
+        agency=agency,
+        actor=user,
+        channel=channel,
+        kind=d["kind"],
+        subject=d["subject"],
+        body=d["body"],
+        requester=register.requester_details(),
+        about_unit=d.get("about_unit"),
+        about_text=d.get("about_text", ""),
+        idempotency_key=f"form:{d['nonce']}",
+    )
+    return item
 
 
 def user_is_pr(user: User) -> bool:

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mokatebat.core.http import redirect_with_input, retried_input
+from mokatebat.core.http import rate_limited_response, redirect_with_input, retried_input
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.replica import replica_reads
-from mokatebat.correspondence.forms import new_form_nonce
+from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
+from mokatebat.correspondence.limits import submission_exceeded
 from mokatebat.correspondence.views import RECEIPTS_SESSION_KEY, TRACKED_SESSION_KEY, _get_item_for_session, _remember
-from mokatebat.correspondence.workflow import WorkflowError
+from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowError
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import User
 
@@ -105,14 +106,24 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
         return render(request, "services/request_new.html", context, status=400 if form.errors else 200)
     form = _request_form(service, request)
     if form.is_valid():
-        item, _created = sw.service_request_submit(
-            service=service,
-            requester=form.requester_details(),
-            answers=form.answers(),
-            documents=form.checked,
-            kept_documents=form.kept,
-            idempotency_key=f"service:{form.cleaned_data['nonce']}",
-        )
+        data = form.cleaned_data
+        if submission_exceeded(request, national_id=data["national_id"], mobile=data["mobile"]):
+            return rate_limited_response(request)
+        try:
+            item, _created = sw.service_request_submit(
+                service=service,
+                requester=form.requester_details(),
+                answers=form.answers(),
+                documents=form.checked,
+                kept_documents=form.kept,
+                idempotency_key=f"service:{form.cleaned_data['nonce']}",
+            )
+        except IdempotencyKeyReused as error:
+            # Another request under this form's key: answered here, so the old key does not travel back.
+            refuse_reused_nonce(form, error)
+            form.remember_uploads()
+            context = {"service": service, "card": service.published_version, "form": form}
+            return render(request, "services/request_new.html", context, status=409)
         response = redirect("service-receipt", public_id=item.public_id)
         _remember(request, response, RECEIPTS_SESSION_KEY, item)
         _remember(request, response, TRACKED_SESSION_KEY, item)

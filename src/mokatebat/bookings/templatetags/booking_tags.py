@@ -7,6 +7,7 @@ import datetime
 from django import template
 from django.utils.translation import gettext as _
 
+from mokatebat.core.identifiers import mask_mobile, mask_national_id
 from mokatebat.core.jalali import TEHRAN, format_jalali_date
 from mokatebat.core.persian import to_ascii_digits, to_persian_digits
 
@@ -68,3 +69,14 @@ def _days_label(days: list[int]) -> str:
     if len(days) == 1:
         return str(Weekday(days[0]).label)
     return _("%(first)s تا %(last)s") % {"first": Weekday(days[0]).label, "last": Weekday(days[-1]).label}
+
+
+@register.filter
+def national_id_for(value: str, full: bool) -> str:
+    """The national ID for staff, in Persian digits: whole for the desk, masked for everyone else."""
+    return to_persian_digits(value if full else mask_national_id(value))
+
+
+@register.filter
+def mobile_for(value: str, full: bool) -> str:
+    return to_persian_digits(value if full else mask_mobile(value))
