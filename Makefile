@@ -7,13 +7,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export HOST PORT
 VENDOR := src/mokatebat/static/vendor
 
 export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := mokatebat.settings
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test bench lint db db-stop migrate messages vendor browser clean-var
+.PHONY: setup run dev static test bench lint lock db db-stop migrate messages vendor browser clean-var
 
 setup: $(VENV)/.installed node_modules/.installed vendor db migrate messages
 
@@ -47,9 +48,20 @@ migrate: db
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py createcachetable
 
-run: setup
+# `make run`: production-like (gunicorn, DEBUG off, hashed compressed static files) with the demo data.
+run: export MOKATEBAT_ENV := local
+run: setup static
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+# `make dev`: the autoreloading development server with DEBUG on (loopback only).
+dev: export MOKATEBAT_ENV := dev
+dev: setup
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py serve --dev --host $(HOST) --port $(PORT)
+
+static: vendor $(VENV)/.installed
+	MOKATEBAT_ENV=local $(PY) manage.py collectstatic --noinput --verbosity 0
 
 browser:
 	@command -v chromium >/dev/null || { \
