@@ -4,6 +4,7 @@ round, at most every ``HEARTBEAT_INTERVAL_SECONDS``."""
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import socket
 import time
@@ -15,6 +16,8 @@ from django.utils import timezone
 from .models import WorkerHeartbeat
 
 HEARTBEAT_INTERVAL_SECONDS = 5.0  # at most; a quarter of the allowed age when that is short
+logger = logging.getLogger(__name__)
+
 # The loops every worker runs (``run_worker.worker_loops``): each must beat for /readyz to pass.
 EXPECTED_LOOPS = ("periodic", "sms", "inquiries")
 
@@ -35,10 +38,14 @@ class Heartbeat:
         now = time.monotonic()
         if now - self._last < min(HEARTBEAT_INTERVAL_SECONDS, max_heartbeat_age() / 4):
             return
-        WorkerHeartbeat.objects.update_or_create(
-            loop=self.loop, worker=self.worker, defaults={"beat_at": timezone.now()}
-        )
         self._last = now
+        try:
+            WorkerHeartbeat.objects.update_or_create(
+                loop=self.loop, worker=self.worker, defaults={"beat_at": timezone.now()}
+            )
+        except Exception:
+            # A missed beat shows in /readyz; it must never stop the loop's real work.
+            logger.warning("worker loop %s: could not record its heartbeat", self.loop, exc_info=True)
 
 
 def forget_old_heartbeats(days: int = 7) -> None:

@@ -25,6 +25,9 @@ PUBLIC = {
     "manifest",
     "service-worker",
     "offline",
+    "healthz",  # for load balancers: says only "ok"
+    "readyz",  # for load balancers: check names and ages, no records
+    "metrics",  # answers only loopback or the METRICS_TOKEN (core/metrics.py)
     "account-sign-in",  # the citizen's sign-in (R12)
     "account-code",
     "service-catalogue",  # the published catalogue (R5)
