@@ -4,39 +4,13 @@ Open311 keep their own error shapes, and every error page shows a reference that
 from __future__ import annotations
 
 import io
-import socket
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from .conftest import log_lines
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # nothing listens there once the socket is closed
-
-
-@pytest.fixture
-def database_down(django_db_blocker: Any) -> Iterator[None]:
-    """The real PostgreSQL driver, pointed at an address where no server answers."""
-    with django_db_blocker.unblock():
-        connection = connections["default"]
-        connection.close()
-        saved = dict(connection.settings_dict)
-        options = {k: v for k, v in saved["OPTIONS"].items() if k != "host"}
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()), OPTIONS=options)
-        try:
-            yield
-        finally:
-            connection.close()
-            connection.settings_dict.clear()
-            connection.settings_dict.update(saved)
 
 
 @pytest.fixture
