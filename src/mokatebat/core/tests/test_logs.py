@@ -101,3 +101,20 @@ def test_a_query_string_in_django_s_request_log_is_masked(db: Any, log_stream: i
     assert "Not Found" in text
     assert "0013542419" not in text
     assert "09123456789" not in text
+
+
+def test_error_reports_carry_no_identifiers() -> None:
+    from mokatebat.core.logs import scrub_sentry_event
+
+    event = {
+        "message": "failed for 0013542419",
+        "exception": {"values": [{"value": "bad mobile 09123456789"}]},
+        "request": {"url": "/track/", "data": {"national_id": "0013542419"}, "cookies": "sessionid=x"},
+        "timestamp": 1733331234.5,
+    }
+    scrubbed = scrub_sentry_event(event)
+    assert "0013542419" not in str(scrubbed)
+    assert "09123456789" not in str(scrubbed)
+    assert "data" not in scrubbed["request"]
+    assert "cookies" not in scrubbed["request"]
+    assert scrubbed["timestamp"] == 1733331234.5
