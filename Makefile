@@ -33,7 +33,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 PIP_COMPILE := $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
 lock:
-	@test -x $(VENV)/bin/pip-compile || $(PY) -m pip install --quiet pip-tools==7.6.2
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/pip-compile || $(PY) -m pip install --quiet pip==$(PIP_VERSION) pip-tools==7.6.2
 	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
 	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
