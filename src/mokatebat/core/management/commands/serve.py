@@ -157,7 +157,7 @@ class Command(BaseCommand):
             f"Mokatebat is on {base}/ — {kind}. Ctrl-C stops it.",
             f"  Links in SMS, PDFs and QR codes: {public_url}",
             f"  Health: {base}/healthz   Ready: {base}/readyz   Metrics: {base}/metrics (from this machine)",
-            f"  Logs: this terminal and {log_path} (JSON lines)",
+            f"  Logs: this terminal and {log_path} ({'plain text' if dev else 'JSON lines'})",
         ]
         if not dev and host not in {"127.0.0.1", "localhost", "::1"}:
             lines.append("  Note: the demo accounts and their published password are reachable from the network.")
