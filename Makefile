@@ -2,26 +2,41 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
+# Python 3.11 (see README, "Python version"); the pip that set-up uses is pinned too.
 PYTHON ?= python3.11
+PIP_VERSION := 26.3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export HOST PORT
 VENDOR := src/mokatebat/static/vendor
 
 export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := mokatebat.settings
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test bench lint db db-stop migrate messages vendor browser clean-var
+.PHONY: setup run dev static test bench lint lock db db-stop migrate messages vendor browser clean-var
 
 setup: $(VENV)/.installed node_modules/.installed vendor db migrate messages
 
-$(VENV)/.installed: requirements.txt
+# Runtime + development tools, every file checked against the lock's hashes. A production install
+# takes only requirements.txt (README, "Deploying").
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@
+
+# Regenerate both locks from requirements.in / requirements-dev.in (pins already in the locks are
+# kept unless an .in file asks otherwise; `make lock UPGRADE=1` moves everything to the newest).
+PIP_COMPILE := $(PY) -m piptools compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(VENV)/bin/pip-compile || $(PY) -m pip install --quiet pip==$(PIP_VERSION) pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -49,9 +64,20 @@ migrate: db
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py createcachetable
 
-run: setup
+# `make run`: production-like (gunicorn, DEBUG off, hashed compressed static files) with the demo data.
+run: export MOKATEBAT_ENV := local
+run: setup static
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+# `make dev`: the autoreloading development server with DEBUG on (loopback only).
+dev: export MOKATEBAT_ENV := dev
+dev: setup
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py serve --dev --host $(HOST) --port $(PORT)
+
+static: vendor $(VENV)/.installed
+	MOKATEBAT_ENV=local $(PY) manage.py collectstatic --noinput --verbosity 0
 
 browser:
 	@command -v chromium >/dev/null || { \

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
+from mokatebat.core import health
 from mokatebat.core import views as core_views
+from mokatebat.core.metrics import metrics_view
 from mokatebat.correspondence import deadline_views, documents
 from mokatebat.correspondence import staff_views as staff
 from mokatebat.correspondence import views as letters
@@ -99,6 +101,9 @@ urlpatterns = [
     path("sw.js", core_views.service_worker, name="service-worker"),
     path("offline/", core_views.offline, name="offline"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 handler400 = "mokatebat.core.views.bad_request"

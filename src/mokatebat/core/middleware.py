@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .edge import has_nul
 from .http import bad_input_response
+from .logs import bind_request_id, reset_request_id, sane_request_id
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -55,6 +56,26 @@ class PersianByDefaultMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Outermost: gives every request an id (the proxy's ``X-Request-ID`` if it sent a sane one),
+    which every log line of the request carries, the SMS it queues keep, error pages show as their
+    reference and the response returns in ``X-Request-ID``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = sane_request_id(request.headers.get("X-Request-ID"))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = bind_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        response["X-Request-ID"] = request_id
+        return response
 
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

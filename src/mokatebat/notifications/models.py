@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mokatebat.core.logs import current_request_id
+
 
 class SmsState(models.TextChoices):
     CREATED = "created", _("در صف ارسال")
@@ -60,6 +62,8 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("زمان ارسال"), null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The id of the request that queued it: the worker logs its sending under the same id.
+    request_id = models.CharField(max_length=64, blank=True, default=current_request_id, editable=False)
 
     objects = OutboxMessageQuerySet.as_manager()
 

@@ -40,6 +40,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mokatebat.core.logs import bind_request_id
+
 from .messages import SECRET_REMOVED, is_secret
 from .models import OutboxMessage, OutboxMessageQuerySet, SmsState
 from .providers import PermanentSendError, Provider, TemporarySendError, get_provider
@@ -99,6 +101,7 @@ def deliver(message: OutboxMessage, provider: Provider | None = None) -> SmsStat
     if transaction.get_connection().in_atomic_block:
         # A rollback after the gateway took the message would resend it: record outside any transaction.
         raise RuntimeError("deliver() must run outside a transaction")
+    bind_request_id(message.request_id)  # its log lines carry the id of the request that queued it
     if not _renew_lease(message):
         logger.warning(
             "SMS %s: claim for attempt %s lapsed before sending; skipped", message.reference, message.attempts

@@ -1,4 +1,5 @@
-"""Settings entry point: ``MOKATEBAT_ENV`` picks dev (default), test or production."""
+"""Settings entry point: ``MOKATEBAT_ENV`` picks dev (default), test, local (`make run`:
+production-like on this machine, with the demo data) or production."""
 
 import os
 
@@ -7,7 +8,9 @@ if _env == "production":
     from .production import *  # noqa: F403
 elif _env == "test":
     from .test import *  # noqa: F403
+elif _env == "local":
+    from .local import *  # noqa: F403
 elif _env == "dev":
     from .dev import *  # noqa: F403
 else:
-    raise RuntimeError(f"MOKATEBAT_ENV must be dev, test or production, not {_env!r}")
+    raise RuntimeError(f"MOKATEBAT_ENV must be dev, test, local or production, not {_env!r}")

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "mokatebat.core.middleware.HeadAsGetMiddleware",  # outermost: every layer sees the GET it answers
+    "mokatebat.core.middleware.RequestIdMiddleware",
+    "mokatebat.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mokatebat.core.replica.ReadYourWritesMiddleware",
@@ -119,7 +121,12 @@ TEMPLATES = [
 
 DATABASES = {
     "default": {
-        **dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True),
+        # Persistent connections, one per web worker thread and per worker loop (so the total is
+        # bounded by gunicorn's workers × threads + 3 per task worker, whatever the traffic),
+        # checked before reuse so a restarted PostgreSQL costs one retry, not a 500.
+        **dj_database_url.parse(
+            database_url(), conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+        ),
         # Views do not run in one big transaction: each workflow step is its own atomic function,
         # so an SMS worker or a slow upload never holds row locks for a whole request.
         "ATOMIC_REQUESTS": False,
@@ -222,17 +229,75 @@ TRACKING_RATE_PER_CODE = os.environ.get("TRACKING_RATE_PER_CODE", "10/h")
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 SITE_NAME = _("Mokatebat")
-# The address citizens are sent to in SMS texts (no trailing slash).
-PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+def served_url() -> str:
+    """The address `make run` serves (HOST/PORT, as the Makefile and `manage.py serve` pass them)."""
+    host = os.environ.get("HOST", "127.0.0.1") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:  # noqa: S104 - naming the wildcard, not binding to it
+        import socket
+
+        host = socket.getfqdn()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{os.environ.get('PORT', '8000')}"
+
+
+# The address citizens are sent to in SMS texts, PDFs and QR codes (no trailing slash).
+PUBLIC_SITE_URL = (os.environ.get("PUBLIC_SITE_URL") or served_url()).rstrip("/")
+
+# Logs: JSON lines on stderr (LOG_FORMAT=plain for people reading a terminal), each with the
+# request id; national IDs and mobiles are masked by a filter on the handler (core/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "mokatebat.core.logs.RequestIdFilter"},
+        "redact": {"()": "mokatebat.core.logs.RedactPersonalDataFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "mokatebat.core.logs.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Operations: /healthz, /readyz (these checks, in order; add one by appending its dotted path)
+# and /metrics (from loopback, or with "Authorization: Bearer $METRICS_TOKEN").
+READINESS_CHECKS = [
+    "mokatebat.core.health.database",
+    "mokatebat.core.health.migrations",
+    "mokatebat.core.health.worker_heartbeats",
+    "mokatebat.core.health.sms_backlog",
+]
+# A worker loop silent this long is stale (an inquiry loop may legitimately wait up to 120 s on a registry).
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "150"))
+SMS_PENDING_MAX_AGE_SECONDS = float(os.environ.get("SMS_PENDING_MAX_AGE_SECONDS", str(15 * 60)))
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Error reporting (Sentry or a self-hosted GlitchTip) only when SENTRY_DSN is set; no personal data sent.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from mokatebat.core.logs import scrub_sentry_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("MOKATEBAT_ENV", "dev"),
+        send_default_pii=False,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        before_send=lambda event, _hint: scrub_sentry_event(event),
+    )
 
 # REST API v1 and Open311 (app ``api``): token auth only (no session, so no CSRF), one error shape.
 REST_FRAMEWORK = {

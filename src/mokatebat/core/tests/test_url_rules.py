@@ -26,6 +26,9 @@ PUBLIC = {
     "manifest",
     "service-worker",
     "offline",
+    "healthz",  # for load balancers: says only "ok"
+    "readyz",  # for load balancers: check names and ages, no records
+    "metrics",  # answers only loopback or the METRICS_TOKEN (core/metrics.py)
     "account-sign-in",  # the citizen's sign-in (R12)
     "account-code",
     "account-sign-out",  # signing out needs no sign-in (like staff-logout): it only ends a session

@@ -44,6 +44,8 @@ from django.db import DatabaseError, close_old_connections, connections
 
 from mokatebat.bookings.workflow import reminders_tick
 from mokatebat.core import ratelimit
+from mokatebat.core.heartbeat import Heartbeat, forget_old_heartbeats
+from mokatebat.core.logs import bind_request_id
 from mokatebat.correspondence.escalation import deadlines_tick
 from mokatebat.inquiries import worker as inquiry_worker
 from mokatebat.notifications import worker as sms_worker
@@ -78,12 +80,16 @@ def worker_loops() -> list[Loop]:
 
 
 def run_loop(loop: Loop, *, poll_seconds: float, stop: threading.Event) -> None:
-    """Run one queue until ``stop`` is set, sleeping ``poll_seconds`` whenever nothing was due."""
+    """Run one queue until ``stop`` is set, sleeping ``poll_seconds`` whenever nothing was due.
+    Each time round it beats its heartbeat (``/readyz`` sees a hung or dead loop by its silence)."""
+    heartbeat = Heartbeat(loop.name)
     try:
         while not stop.is_set():
             # As Django does per request: drop this thread's connection if it is too old or broken.
             close_old_connections()
+            bind_request_id("")  # a job's request id (set while sending its SMS) ends with the job
             try:
+                heartbeat.beat()
                 handled = loop.tick(stop)
             except DatabaseError:
                 logger.exception("worker loop %s: database error; trying again in %ss", loop.name, poll_seconds)
@@ -153,6 +159,12 @@ class Command(BaseCommand):
             settings.SMS_TIMEOUT_SECONDS,
         )
         loops = worker_loops()
+        try:
+            forget_old_heartbeats()
+        except DatabaseError:
+            logger.warning("worker: could not tidy old heartbeats (database unavailable)")
+        finally:
+            connections.close_all()  # the main thread only watches: it keeps no connection open
         if options["once"]:
             for loop in loops:
                 if not stop.is_set():
