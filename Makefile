@@ -43,9 +43,10 @@ db: $(VENV)/.installed
 db-stop:
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m mokatebat.embedded_db stop; fi
 
+# Migrations run as the owner of the tables; `run` serves as the app's role, which owns nothing.
 migrate: db
-	$(PY) manage.py migrate --noinput --verbosity 0
-	$(PY) manage.py createcachetable
+	MOKATEBAT_DB_ROLE=owner $(PY) manage.py migrate --noinput --verbosity 0
+	MOKATEBAT_DB_ROLE=owner $(PY) manage.py createcachetable
 
 run: setup
 	$(PY) manage.py load_demo_data

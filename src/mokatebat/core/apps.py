@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "mokatebat.core"
     verbose_name = _("هسته")
+
+    def ready(self) -> None:
+        from .roles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, dispatch_uid="mokatebat-grant-app-role")

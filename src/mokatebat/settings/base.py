@@ -34,6 +34,33 @@ def database_url() -> str:
     raise ImproperlyConfigured("No database: set DATABASE_URL, or start the embedded PostgreSQL with `make db`.")
 
 
+def owner_database_url() -> str:
+    """The role that owns the tables (migrations, backup/restore, creating the test database).
+
+    DATABASE_OWNER_URL when set; the embedded superuser when DATABASE_URL is not set; otherwise the
+    same role as the app (a deployment with one role keeps working, without the protection).
+    """
+    url = os.environ.get("DATABASE_OWNER_URL")
+    if url:
+        return url
+    url_file = VAR_DIR / "database-owner-url"
+    if not os.environ.get("DATABASE_URL") and url_file.exists():
+        return url_file.read_text().strip()
+    return database_url()
+
+
+# A process runs as the owner when DATABASE_OWNER_URL is in its environment (a release step) or
+# MOKATEBAT_DB_ROLE=owner (the Makefile's migrate); web and worker run as the app's role.
+DATABASE_AS_OWNER = bool(os.environ.get("DATABASE_OWNER_URL")) or os.environ.get("MOKATEBAT_DB_ROLE") == "owner"
+
+
+def app_database_role() -> str:
+    """The app's role when it differs from the owner's: every migrate grants it what it needs."""
+    app_user = dj_database_url.parse(database_url()).get("USER") or ""
+    owner_user = dj_database_url.parse(owner_database_url()).get("USER") or ""
+    return app_user if app_user != owner_user else ""
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -114,12 +141,15 @@ TEMPLATES = [
 
 DATABASES = {
     "default": {
-        **dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True),
+        **dj_database_url.parse(
+            owner_database_url() if DATABASE_AS_OWNER else database_url(), conn_max_age=60, conn_health_checks=True
+        ),
         # Views do not run in one big transaction: each workflow step is its own atomic function,
         # so an SMS worker or a slow upload never holds row locks for a whole request.
         "ATOMIC_REQUESTS": False,
     }
 }
+DATABASE_APP_ROLE = app_database_role()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -1,6 +1,11 @@
 """Test runs: real PostgreSQL, fast hashing, no static manifest needed."""
 
 from .base import *  # noqa: F403
+from .base import DATABASES, dj_database_url, owner_database_url
+
+# pytest-django creates and migrates the test database, which takes the owner; after its migrate the
+# app's role is granted its rights there too, and test_database_roles checks them as that role.
+DATABASES["default"].update(dj_database_url.parse(owner_database_url(), conn_max_age=60, conn_health_checks=True))
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-" + "x" * 40
