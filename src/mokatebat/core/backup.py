@@ -150,6 +150,8 @@ def backup(folder: Path, *, using: str = "default", storage: Storage | None = No
         raise BackupError(f"{folder} is not empty: give each backup its own folder")
     (folder / MEDIA).mkdir(parents=True, exist_ok=True)
     connection = connections[using]
+    if connection.in_atomic_block:
+        raise BackupError("a backup takes its own snapshot: call it outside any transaction")
     with transaction.atomic(using=using), connection.cursor() as cursor:
         # The first statement of the transaction: everything below sees the same instant.
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

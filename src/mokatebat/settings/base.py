@@ -193,6 +193,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+
+def s3_storage_options() -> dict[str, object]:
+    """Uploads on S3-compatible storage (MEDIA_STORAGE=s3): private objects, never overwritten, read
+    through the app's permission checks (no public or presigned URLs are handed out)."""
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, ...).")
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "region_name": os.environ.get("S3_REGION", "us-east-1"),
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+
+
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
+
 # Uploads: limits the citizen sees in the form, enforced again on every write path.
 ATTACHMENT_MAX_COUNT = 5
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))

@@ -164,3 +164,24 @@ def test_restore_refuses_a_database_that_is_not_empty_and_a_damaged_backup(tmp_p
     victim.write_bytes(b"changed")
     with pytest.raises(BackupError, match="damaged"):
         restore(tmp_path / "b")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_media_folder_that_is_not_empty(tmp_path: Path, fresh_database: str) -> None:
+    _letter_with_attachments(Organization.objects.create(name="دستگاه", short_name="دستگاه", code="d2"))
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    used = tmp_path / "used-media"
+    used.mkdir()
+    (used / "someone-elses-file").write_bytes(b"live data")
+    media = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(used)}}
+
+    with (
+        override_settings(STORAGES={**settings.STORAGES, "default": media}),
+        pytest.raises(CommandError, match="media storage is not empty"),
+    ):
+        call_command("restore", str(tmp_path / "b"), database=RESTORED, stdout=io.StringIO())
+
+    with connections[RESTORED].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        assert cursor.fetchone() == (0,)  # refused before anything was written
+    assert (used / "someone-elses-file").read_bytes() == b"live data"
