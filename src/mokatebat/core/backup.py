@@ -191,6 +191,10 @@ def backup(folder: Path, *, using: str = "default", storage: Storage | None = No
         files=files,
     )
     manifest.write(folder)
+    # Citizens' letters and identities: readable by the backup's owner only.
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
     return manifest
 
 

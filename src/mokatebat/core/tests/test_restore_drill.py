@@ -121,6 +121,7 @@ def test_a_backup_of_the_demo_network_restores_into_a_fresh_database_with_everyt
     assert "2 files" in out.getvalue()
     manifest = Manifest.read(tmp_path / "backup")
     assert manifest.tables["correspondence_item"] == items
+    assert (tmp_path / "backup" / "database.dump").stat().st_mode & 0o077 == 0  # personal data: owner only
 
     restored_media = tmp_path / "restored-media"
     media = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(restored_media)}}
