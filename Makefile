@@ -16,7 +16,7 @@ export PYTHONPATH := $(CURDIR)/src
 export DJANGO_SETTINGS_MODULE := mokatebat.settings
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run dev static test bench lint lock db db-stop migrate messages vendor browser clean-var
+.PHONY: setup run dev static test bench lint lock db db-stop migrate messages vendor browser clamav clean-var
 
 setup: $(VENV)/.installed node_modules/.installed vendor db migrate messages
 
@@ -60,9 +60,10 @@ db: $(VENV)/.installed
 db-stop:
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m mokatebat.embedded_db stop; fi
 
+# Migrations run as the owner of the tables; `run` serves as the app's role, which owns nothing.
 migrate: db
-	$(PY) manage.py migrate --noinput --verbosity 0
-	$(PY) manage.py createcachetable
+	MOKATEBAT_DB_ROLE=owner $(PY) manage.py migrate --noinput --verbosity 0
+	MOKATEBAT_DB_ROLE=owner $(PY) manage.py createcachetable
 
 # `make run`: production-like (gunicorn, DEBUG off, hashed compressed static files) with the demo data.
 run: export MOKATEBAT_ENV := local
@@ -86,13 +87,21 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Chromium: install Debian's 'chromium' package" >&2; exit 1; fi; }
 
+# The upload tests scan with a real clamd (their own EICAR signature; no freshclam needed).
+clamav:
+	@command -v clamd >/dev/null || test -x /usr/sbin/clamd || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's clamav-daemon for the upload tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clamav-daemon >/dev/null; \
+	  else echo "WARNING: clamd is missing: the virus-scan tests will be skipped (apt-get install clamav-daemon)" >&2; fi; }
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src bench
 	$(VENV)/bin/ruff format --check src bench
 	$(VENV)/bin/mypy src
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 
-test: setup browser lint
+test: setup browser clamav lint
 	MOKATEBAT_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=example.org \
 	  SMS_PROVIDER=http SMS_GATEWAY_URL=https://sms.example.org SMS_GATEWAY_API_KEY=check-only \
 	  $(PY) manage.py check --deploy --fail-level WARNING

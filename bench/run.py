@@ -59,7 +59,8 @@ def base_database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
-    url_file = ROOT / "var" / "database-url"
+    # The owner: the bench creates and migrates its own database.
+    url_file = ROOT / "var" / "database-owner-url"
     if not url_file.exists():
         sys.exit("No database: set DATABASE_URL or start the embedded PostgreSQL with `make db`.")
     return url_file.read_text().strip()

@@ -2,7 +2,8 @@
 
 The browser's claimed content type and the file name are never trusted: the extension and the
 magic bytes must agree with the allow-list, images are re-encoded (dropping EXIF and anything
-appended after the image data), and the stored name is random.
+appended after the image data), PDFs with active content or HTML inside are refused, every file is
+scanned by clamd when one is configured (``mokatebat.core.filescan``), and the stored name is random.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from mokatebat.core.filescan import check_pdf, refuse_html, scan_for_malware
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.persian import normalize_text
 
@@ -79,10 +81,14 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         raise ValidationError(_("نوع پرونده «%(name)s» پذیرفته نیست. فقط PDF، JPG و PNG.") % {"name": name})
     upload.seek(0)
     data = upload.read()
+    scan_for_malware(data, name)  # first: an infected file is called that, whatever else is wrong with it
     sniffed = filetype.guess(data)
     expected = ALLOWED_TYPES[extension]
     if sniffed is None or sniffed.mime != expected:
         raise ValidationError(_("محتوای پرونده «%(name)s» با پسوند آن مطابقت ندارد.") % {"name": name})
+    if expected == "application/pdf":
+        refuse_html(data, name)
+        check_pdf(data, name)
     if expected.startswith("image/"):
         data = _reencode_image(data, "png" if expected == "image/png" else "jpeg")
     clean = InMemoryUploadedFile(io.BytesIO(data), "file", name, expected, len(data), charset=None)

@@ -16,6 +16,7 @@ from mokatebat.correspondence.models import Attachment, Kind
 from mokatebat.correspondence.staff_forms import JalaliDateField, UnitChoiceMixin, VersionedForm
 from mokatebat.organization.models import Organization, Unit
 
+from .filecleaning import Region, parse_regions
 from .models import (
     PR_KINDS,
     WEEKEND_SLOT_MESSAGE,
@@ -61,7 +62,7 @@ class ReferAnonymisedForm(VersionedForm, UnitChoiceMixin):
         required=False,
         to_field_name="public_id",
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("فقط پیوستی را بفرستید که محتوای آن را دیده‌اید و هویت متقاضی در آن نیست."),
+        help_text=_("فقط پیوستی را بفرستید که پیش‌نمایش آن را دیده‌اید و هویت متقاضی در آن نیست."),
     )
     instruction = forms.CharField(label=_("دستور"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     deadline = JalaliDateField(label=_("مهلت"), required=False)
@@ -70,6 +71,38 @@ class ReferAnonymisedForm(VersionedForm, UnitChoiceMixin):
         super().__init__(*args, **kwargs)
         self.limit_units(agency, "unit")
         self.fields["attachments"].queryset = attachments  # type: ignore[attr-defined]
+        # One «cover these regions» box per file; drawn on the preview or typed.
+        for attachment in attachments:
+            self.fields[self.regions_field(attachment)] = forms.CharField(
+                label=_("ناحیه‌های پوشانده"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 2,
+                        "dir": "ltr",
+                        "class": "form-control",
+                        "data-cover-regions": str(attachment.public_id),
+                    }
+                ),
+                help_text=_("روی پیش‌نمایش بکشید یا بنویسید، هر ناحیه در یک سطر: صفحه: x y پهنا بلندی (درصد)."),
+            )
+
+    @staticmethod
+    def regions_field(attachment: Attachment) -> str:
+        return f"regions_{attachment.public_id.hex}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        regions: dict[Any, list[Region]] = {}
+        for attachment in self.fields["attachments"].queryset:  # type: ignore[attr-defined]
+            name = self.regions_field(attachment)
+            try:
+                regions[attachment.pk] = parse_regions(data.get(name, ""))
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        data["regions"] = regions
+        return data
 
 
 class ReferAgainForm(VersionedForm, UnitChoiceMixin):

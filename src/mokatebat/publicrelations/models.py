@@ -131,13 +131,25 @@ class RedactedCopy(models.Model):
         return self.subject
 
 
+def cleaned_file_path(instance: RedactedAttachment, filename: str) -> str:
+    return f"anonymised/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
 class RedactedAttachment(models.Model):
-    """An attachment the PR expert checked and chose to pass on, under a name without identifiers."""
+    """An attachment the PR expert looked at and chose to pass on: the unit gets ``file``, a cleaned
+    copy (neutral name, no metadata, covered regions painted over), never the original."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     copy = models.ForeignKey(RedactedCopy, on_delete=models.PROTECT, related_name="attachments")
     attachment = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="+")
     display_name = models.CharField(_("نام پرونده"), max_length=200)
+    file = models.FileField(upload_to=cleaned_file_path, max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # Rectangles the expert covered, in percent of the page: [{"page", "x", "y", "width", "height"}].
+    covered_regions: models.JSONField[list[dict[str, float]]] = models.JSONField(default=list, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [

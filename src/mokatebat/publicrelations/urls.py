@@ -8,6 +8,11 @@ urlpatterns = [
     path("items/<uuid:public_id>/classify/", views.item_classify, name="pr-item-classify"),
     path("items/<uuid:public_id>/no-action/", views.item_no_action, name="pr-item-no-action"),
     path("items/<uuid:public_id>/refer/", views.item_refer, name="pr-item-refer"),
+    path(
+        "items/<uuid:public_id>/attachments/<uuid:file_id>/preview/<int:page>/",
+        views.attachment_preview,
+        name="pr-attachment-preview",
+    ),
     path("items/<uuid:public_id>/refer-again/", views.item_refer_again, name="pr-item-refer-again"),
     path("items/<uuid:public_id>/answer/", views.item_answer, name="pr-item-answer"),
     path("anonymised/<uuid:public_id>/", views.anonymised_detail, name="pr-anonymised"),

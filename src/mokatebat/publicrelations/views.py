@@ -23,7 +23,7 @@ from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.auth import unit_ids_of
 from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
-from mokatebat.correspondence.models import Channel, EventKind, Item, ItemEvent, Referral, Status
+from mokatebat.correspondence.models import Attachment, Channel, EventKind, Item, ItemEvent, Referral, Status
 from mokatebat.organization.access import staff_required
 from mokatebat.organization.models import Organization, User
 
@@ -42,6 +42,7 @@ from .auth import (
     pr_items,
     require_agency,
 )
+from .filecleaning import MAX_PAGES, pdf_page_count, preview_png
 from .models import (
     FEEDBACK_KINDS,
     Decision,
@@ -52,7 +53,7 @@ from .models import (
     RedactedCopy,
     ThankYouText,
 )
-from .redaction import redact, redact_file_name
+from .redaction import redact
 
 
 def _user(request: HttpRequest) -> User:
@@ -129,9 +130,16 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
                 attachments=item.attachments.all(),
                 initial=initial | {"subject": redact(item.subject, identity), "body": redact(item.body, identity)},
             )
-            context["redacted_names"] = {
-                str(a.public_id): redact_file_name(a.original_name, identity) for a in item.attachments.all()
-            }
+            refer_form = context["refer_form"]
+            context["reviews"] = [
+                {
+                    "attachment": a,
+                    "pages": range(1, _page_count(a) + 1),
+                    "regions": refer_form[refer_form.regions_field(a)],
+                    "checked": str(a.public_id) in (refer_form["attachments"].value() or []),
+                }
+                for a in item.attachments.all()
+            ]
     if is_open and case.decision:
         context["answer_form"] = forms.get("answer_form") or f.AnswerCitizenForm()
     if is_open and case.decision == Decision.ACTION and copy is not None and not _held_by_a_unit(item):
@@ -190,13 +198,17 @@ def item_refer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     item = get_pr_item(user, public_id)
     form = f.ReferAnonymisedForm(request.POST, agency=item.agency, attachments=item.attachments.all())
-    identity = pr.requester_identity(item)
+    previewed = set(request.session.get(PREVIEWED_KEY, []))
+    if form.is_valid():
+        # A file goes to the unit only if the expert had its preview in front of them.
+        for attachment in form.cleaned_data["attachments"]:
+            if str(attachment.public_id) not in previewed:
+                message = _("پیش از فرستادن «%(name)s» پیش‌نمایش آن را ببینید.")
+                form.add_error("attachments", message % {"name": attachment.original_name})
+                break
 
     def perform(d: dict[str, Any]) -> object:
-        shared = [
-            pr.SharedAttachment(attachment=a, display_name=redact_file_name(a.original_name, identity))
-            for a in d["attachments"]
-        ]
+        shared = [pr.SharedAttachment(attachment=a, regions=d["regions"][a.pk]) for a in d["attachments"]]
         return pr.pr_refer_anonymised(
             item=item,
             actor=user,
@@ -399,17 +411,57 @@ def anonymised_reveal(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     return anonymised_page(request, item, copy, status=400, reveal_form=form)
 
 
+PREVIEWED_KEY = "pr_previewed_attachments"
+
+
+def _page_count(attachment: Attachment) -> int:
+    if attachment.content_type != "application/pdf":
+        return 1
+    try:
+        with attachment.file.open("rb") as handle:
+            return min(pdf_page_count(handle.read()), MAX_PAGES)
+    except (OSError, ValueError):
+        return 1
+
+
+@staff_required
+@require_GET
+def attachment_preview(request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID, page: int) -> HttpResponse:
+    """A page of a citizen's file as a PNG for the PR expert's review; seeing it is what allows sending it."""
+    item = get_pr_item(_user(request), public_id)
+    attachment = item.attachments.filter(public_id=file_id).first()
+    if attachment is None:
+        raise Http404
+    with attachment.file.open("rb") as handle:
+        png, _count = preview_png(handle.read(), attachment.content_type, page)
+    previewed = set(request.session.get(PREVIEWED_KEY, []))
+    if str(attachment.public_id) not in previewed:
+        request.session[PREVIEWED_KEY] = sorted(previewed | {str(attachment.public_id)})
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @staff_required
 @require_GET
 def anonymised_attachment(request: HttpRequest, public_id: uuid.UUID, file_id: uuid.UUID) -> FileResponse:
-    """A file the PR expert passed on, under its redacted name only."""
+    """The cleaned copy of a file the PR expert passed on (neutral name, no metadata, regions covered);
+    the citizen's original never leaves the PR desk."""
     _item, copy = get_anonymised_item(_user(request), public_id)
-    shared = copy.attachments.select_related("attachment").filter(public_id=file_id).first()
+    shared = copy.attachments.filter(public_id=file_id).exclude(file="").first()
     if shared is None:
         raise Http404
-    return attachment_file_response(
-        shared.attachment, filename=shared.display_name, content_type="application/octet-stream"
+    response = FileResponse(
+        shared.file.open("rb"),
+        as_attachment=True,
+        filename=shared.display_name,
+        content_type="application/octet-stream",
     )
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Intake: visits and calls (R17) -----------------------------------------------------------------------

@@ -4,9 +4,13 @@ and queues the citizen's SMS with it, built on the item steps of ``correspondenc
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+import pikepdf
+import pypdfium2
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,6 +39,7 @@ from mokatebat.notifications.outbox import queue_sms
 from mokatebat.organization.models import Organization, Unit, User
 
 from .auth import can_reveal
+from .filecleaning import Region, clean_copy, neutral_name
 from .models import (
     ABOUT_WHOM_KINDS,
     DEFAULT_THANKS,
@@ -54,7 +59,7 @@ from .models import (
     ThankYouText,
     falls_on_weekend,
 )
-from .redaction import Identity, redact, redact_file_name
+from .redaction import Identity, redact
 
 
 def requester_identity(item: Item) -> Identity:
@@ -158,8 +163,39 @@ def pr_close_no_action(
 
 @dataclass(frozen=True)
 class SharedAttachment:
+    """A file the expert looked at (its preview) and confirmed, with the regions to cover in it."""
+
     attachment: Attachment
-    display_name: str
+    regions: Sequence[Region] = ()
+
+
+def _share_cleaned(
+    copy: RedactedCopy, shared: SharedAttachment, index: int, actor: User, at: datetime.datetime
+) -> None:
+    """Store the cleaned copy the unit gets: neutral name, no metadata, covered regions painted over."""
+    original = shared.attachment
+    with original.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        cleaned = clean_copy(data, original.content_type, list(shared.regions))
+    except (pikepdf.PdfError, pypdfium2.PdfiumError, OSError, ValueError) as error:
+        raise WorkflowError(
+            _("پرونده «%(name)s» خوانده نشد و نسخه پاک‌شده‌ای از آن ساخته نشد؛ آن را نفرستید.")
+            % {"name": original.original_name}
+        ) from error
+    name = neutral_name(index, original.content_type)
+    row = RedactedAttachment(
+        copy=copy,
+        attachment=original,
+        display_name=name,
+        content_type=original.content_type,
+        sha256=hashlib.sha256(cleaned).hexdigest(),
+        covered_regions=[asdict(r) for r in shared.regions],
+        reviewed_by=actor,
+        reviewed_at=at,
+    )
+    row.file.save(name, ContentFile(cleaned), save=False)
+    row.save()
 
 
 def pr_refer_anonymised(
@@ -191,10 +227,9 @@ def pr_refer_anonymised(
         subject, body = redact(subject.strip(), identity), redact(body.strip(), identity)
         _require(bool(subject) and bool(body), _("موضوع و متن نسخه بی‌نام‌شده را بنویسید."))
         copy = RedactedCopy.objects.create(item=item, subject=subject, body=body, created_by=actor, created_at=at)
-        for shared in attachments:
+        for index, shared in enumerate(attachments, 1):
             _require(shared.attachment.item_id == item.pk, _("پیوست از این مورد نیست."))
-            name = redact_file_name(shared.display_name.strip() or _("پیوست"), identity)
-            RedactedAttachment.objects.create(copy=copy, attachment=shared.attachment, display_name=name)
+            _share_cleaned(copy, shared, index, actor, at)
         case.decision, case.decided_by, case.decided_at = Decision.ACTION, actor, at
         case.save(update_fields=["decision", "decided_by", "decided_at"])
         _event(item, EventKind.PR_DECIDED, at=at, actor=actor, public=False, decision=Decision.ACTION)

@@ -34,6 +34,33 @@ def database_url() -> str:
     raise ImproperlyConfigured("No database: set DATABASE_URL, or start the embedded PostgreSQL with `make db`.")
 
 
+def owner_database_url() -> str:
+    """The role that owns the tables (migrations, backup/restore, creating the test database).
+
+    DATABASE_OWNER_URL when set; the embedded superuser when DATABASE_URL is not set; otherwise the
+    same role as the app (a deployment with one role keeps working, without the protection).
+    """
+    url = os.environ.get("DATABASE_OWNER_URL")
+    if url:
+        return url
+    url_file = VAR_DIR / "database-owner-url"
+    if not os.environ.get("DATABASE_URL") and url_file.exists():
+        return url_file.read_text().strip()
+    return database_url()
+
+
+# A process runs as the owner when DATABASE_OWNER_URL is in its environment (a release step) or
+# MOKATEBAT_DB_ROLE=owner (the Makefile's migrate); web and worker run as the app's role.
+DATABASE_AS_OWNER = bool(os.environ.get("DATABASE_OWNER_URL")) or os.environ.get("MOKATEBAT_DB_ROLE") == "owner"
+
+
+def app_database_role() -> str:
+    """The app's role when it differs from the owner's: every migrate grants it what it needs."""
+    app_user = dj_database_url.parse(database_url()).get("USER") or ""
+    owner_user = dj_database_url.parse(owner_database_url()).get("USER") or ""
+    return app_user if app_user != owner_user else ""
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -125,13 +152,16 @@ DATABASES = {
         # bounded by gunicorn's workers × threads + 3 per task worker, whatever the traffic),
         # checked before reuse so a restarted PostgreSQL costs one retry, not a 500.
         **dj_database_url.parse(
-            database_url(), conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+            owner_database_url() if DATABASE_AS_OWNER else database_url(),
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
         ),
         # Views do not run in one big transaction: each workflow step is its own atomic function,
         # so an SMS worker or a slow upload never holds row locks for a whole request.
         "ATOMIC_REQUESTS": False,
     }
 }
+DATABASE_APP_ROLE = app_database_role()
 # A streaming replica for read-only public lookups (mokatebat.core.replica), when configured.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
@@ -187,9 +217,40 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+
+def s3_storage_options() -> dict[str, object]:
+    """Uploads on S3-compatible storage (MEDIA_STORAGE=s3): private objects, never overwritten, read
+    through the app's permission checks (no public or presigned URLs are handed out)."""
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, ...).")
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "region_name": os.environ.get("S3_REGION", "us-east-1"),
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+        "default_acl": "private",
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+
+
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_storage_options()}
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
+
 # Uploads: limits the citizen sees in the form, enforced again on every write path.
 ATTACHMENT_MAX_COUNT = 5
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
+# Virus scanning of every upload by clamd, when one is configured (Unix socket or host:port).
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_PORT = int(os.environ.get("CLAMAV_PORT", "3310"))
+CLAMAV_TIMEOUT_SECONDS = float(os.environ.get("CLAMAV_TIMEOUT_SECONDS", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
@@ -268,7 +329,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }
 
 # Operations: /healthz, /readyz (these checks, in order; add one by appending its dotted path)

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from mokatebat.core.migration_helpers import append_only
+
 TABLE = "calls_calllookup"
 
 
@@ -11,10 +13,4 @@ class Migration(migrations.Migration):
         ("correspondence", "0003_append_only_records"),  # defines mokatebat_forbid_change()
     ]
 
-    operations = [
-        migrations.RunSQL(
-            f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-            f"FOR EACH ROW EXECUTE FUNCTION mokatebat_forbid_change();",
-            f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};",
-        ),
-    ]
+    operations = [append_only(TABLE)]

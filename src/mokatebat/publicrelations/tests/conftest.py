@@ -3,10 +3,12 @@ clerk of one agency, and a citizen whose complaint carries their identifiers in 
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 from typing import Any
 
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -69,6 +71,21 @@ def complainant() -> RequesterDetails:
     )
 
 
+def identifying_pdf() -> bytes:
+    """A complaint's PDF as office software writes it: the author's name and mobile in the document
+    info and the XMP metadata (issue 18: they reached the unit unchanged)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Author"] = FULL_NAME
+    pdf.docinfo["/Title"] = f"شکایت {FULL_NAME} {MOBILE}"
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:creator"] = [FULL_NAME]
+        meta["dc:title"] = f"شکایت {MOBILE}"
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def complaint_body() -> str:
     """The identifiers as citizens write them: Persian digits, Arabic letters, +98, spaced."""
     persian_id = NATIONAL_ID.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
@@ -82,7 +99,7 @@ def complaint_body() -> str:
 @pytest.fixture
 def submit_complaint(agency: Organization, complainant: RequesterDetails) -> Callable[..., Item]:
     def _submit(**overrides: Any) -> Item:
-        pdf = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+        pdf = SimpleUploadedFile("x.pdf", identifying_pdf(), content_type="application/pdf")
         upload = CheckedUpload(
             file=pdf, safe_name=f"شکایت-رضایی‌نژاد-{MOBILE}.pdf", content_type="application/pdf", sha256="0" * 64
         )

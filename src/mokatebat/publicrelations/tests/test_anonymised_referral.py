@@ -49,6 +49,9 @@ def refer_anonymised(pr_expert: User, item: Item, unit: Unit) -> Client:
     assert page.status_code == 200
     initial = page.context["refer_form"].initial
     attachment = item.attachments.get()
+    # The expert looks at the file's preview on the review page before confirming it.
+    preview = client.get(reverse("pr-attachment-preview", args=[item.public_id, attachment.public_id, 1]))
+    assert preview["Content-Type"] == "image/png"
     response = client.post(
         reverse("pr-item-refer", args=[item.public_id]),
         {
@@ -83,7 +86,7 @@ def test_refer_stores_the_redacted_copy_refers_and_tells_the_citizen(anonymised:
     assert "[حذف شد]" in copy.body
     assert "پذیرش" not in copy.body
     [shared] = copy.attachments.all()
-    assert shared.display_name == "شکایت-حذف-شد-حذف-شد.pdf"
+    assert shared.display_name == "پیوست ۱.pdf"
     assert item.status == Status.REFERRED
     assert item.pr_case.decision == Decision.ACTION
     assert item.referrals.get().state == Referral.State.OPEN
@@ -190,7 +193,7 @@ def test_unit_sees_the_copy_and_its_file_under_the_redacted_name(
     shared = RedactedCopy.objects.get(item=item).attachments.get()
     download = client.get(reverse("pr-anonymised-attachment", args=[item.public_id, shared.public_id]))
     assert download.status_code == 200
-    assert "%D8%AD%D8%B0%D9%81" in download["Content-Disposition"]  # «حذف», percent-encoded
+    assert "%D9%BE%DB%8C%D9%88%D8%B3%D8%AA" in download["Content-Disposition"]  # «پیوست», percent-encoded
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from mokatebat.core.migration_helpers import append_only
+
 TABLES = ("services_servicecardversion", "services_formversion")
 
 
@@ -9,11 +11,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("services", "0001_initial"), ("correspondence", "0003_append_only_records")]
 
-    operations = [
-        migrations.RunSQL(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION mokatebat_forbid_change();",
-            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
-        )
-        for table in TABLES
-    ]
+    operations = [append_only(table) for table in TABLES]
