@@ -210,6 +210,8 @@ def test_a_complaint_runs_late_is_escalated_extended_and_paused(
         form.get_by_role("button", name="تمدید و اطلاع به متقاضی").click()
         expect(page.locator(".alert-success")).to_contain_text("مهلت تمدید شد")
         expect(page.get_by_test_id("item-due")).to_contain_text(format_jalali_date(extended))
+        assert_accessible(page, "item page after an extension")
+        screenshot(page, "deadlines-item-extended-desktop")
         sms = OutboxMessage.objects.get(item=item, template="deadline_extended")
         assert format_jalali_date(extended).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")) in sms.body
         track(phone_page, base, item)
