@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mokatebat.core.forms import PersianForm
-from mokatebat.core.jalali import parse_jalali_date
+from mokatebat.core.jalali import format_jalali_date, parse_jalali_date
 from mokatebat.organization.models import Organization, Unit
 
 from .forms import SubmitLetterForm
@@ -24,6 +25,10 @@ class JalaliDateField(forms.CharField):
         kwargs.setdefault("max_length", 12)
         super().__init__(**kwargs)
         self.widget.attrs.update({"placeholder": "۱۴۰۵/۰۹/۰۲", "inputmode": "numeric", "dir": "ltr"})
+
+    def prepare_value(self, value: Any) -> Any:
+        """An initial date (e.g. a referral's default deadline) is shown the way it is typed: Jalali."""
+        return format_jalali_date(value) if isinstance(value, datetime.date) else value
 
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
