@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mokatebat.core.http import client_ip, rate_limited_response, redirect_with_input
 from mokatebat.core.ratelimit import exceeded
+from mokatebat.correspondence.deadlines import due_from_clock, due_of
 from mokatebat.correspondence.documents import pdf_download
 from mokatebat.correspondence.forms import CitizenReplyForm
 from mokatebat.correspondence.models import InfoRequest, Item, Response, Status
@@ -122,7 +123,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_GET
 @citizen_required
 def home(request: HttpRequest, citizen: Citizen) -> HttpResponse:
-    items = list(items_of(citizen).select_related("agency").order_by("-submitted_at", "-id")[:MAX_LISTED])
+    items = list(items_of(citizen).select_related("agency", "clock").order_by("-submitted_at", "-id")[:MAX_LISTED])
+    for item in items:
+        item.due = due_from_clock(item)  # type: ignore[attr-defined]
     responses = Response.objects.filter(item__in=items_of(citizen)).select_related("item").order_by("-issued_at", "-id")
     # Through InfoRequest: a filter across the reverse relation would also match items never asked.
     waiting = set(
@@ -155,6 +158,7 @@ def _item_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | 
         "open_question": open_question,
         "reply_form": reply_form or CitizenReplyForm(),
         "days_waiting": (ended_at - item.submitted_at).days,
+        "due": due_of(item),
         "reply_url_name": "account-item-reply",
         "pdf_url_name": "account-response-pdf",
         "back_url_name": "account-home",

@@ -44,6 +44,10 @@ class JalaliDateField(forms.CharField):
         # A Jalali calendar opens from a button beside the field (site.js); typing a date still works.
         self.widget.attrs.update({"data-jdp": "", "data-jdp-only-date": "", "autocomplete": "off"})
 
+    def prepare_value(self, value: Any) -> Any:
+        """An initial date (e.g. a referral's default deadline) is shown the way it is typed: Jalali."""
+        return format_jalali_date(value) if isinstance(value, datetime.date) else value
+
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
         if not value:

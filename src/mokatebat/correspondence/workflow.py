@@ -760,11 +760,19 @@ def info_request(*, item: Item, actor: User, question: str) -> InfoRequest:
 
 def _sync_clock(item: Item, *, at: datetime.datetime, actor: User | None) -> None:
     """Pause or resume the answer clock to match what the item now waits for; the citizen sees it."""
+    before = deadlines.clock_of(item).answer_by
     clock, change = deadlines.clock_sync_pause(item, at=at)
+    _follow_answer_date(item, before, clock.answer_by)
     if change == "paused":
         _event(item, EventKind.CLOCK_PAUSED, at=at, actor=actor, answer_by=clock.answer_by.isoformat())
     elif change == "resumed":
         _event(item, EventKind.CLOCK_RESUMED, at=at, actor=actor, answer_by=clock.answer_by.isoformat())
+
+
+def _follow_answer_date(item: Item, before: datetime.date, after: datetime.date) -> None:
+    """A unit's deadline that was the item's answer date moves with it (an extension, a pause)."""
+    if after != before:
+        _open_referrals(item).filter(deadline=before).update(deadline=after)
 
 
 def item_clock_sync(*, item: Item, actor: User | None = None, at: datetime.datetime | None = None) -> None:
@@ -790,6 +798,7 @@ def item_extend_deadline(*, item: Item, actor: User, days: int, reason: str) -> 
         )
         before = clock.answer_by
         clock = deadlines.clock_extend(item, clock, days)
+        _follow_answer_date(item, before, clock.answer_by)
         _bump(item)
         new_date = format_jalali_date(clock.answer_by)
         _public_step(

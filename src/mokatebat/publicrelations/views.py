@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.auth import unit_ids_of
-from mokatebat.correspondence.documents import attachment_file_response
 from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
 from mokatebat.correspondence.models import Attachment, Channel, EventKind, Item, ItemEvent, Referral, Status
 from mokatebat.organization.access import staff_required

@@ -187,3 +187,18 @@ def test_the_list_takes_a_fixed_number_of_queries(
         item = submit(subject=f"نامه {n}")
         response_issue(item=item, actor=clerk, body="پاسخ")
     assert count() == few
+
+
+def test_the_account_shows_each_items_expected_answer_date(
+    client: Client, citizen: RequesterDetails, submit: Callable[..., Item]
+) -> None:
+    from mokatebat.core.jalali import format_jalali_date
+    from mokatebat.correspondence.deadlines import due_of
+
+    item = submit(subject="درخواست پرونده درمانی", kind="complaint")
+    expected = format_jalali_date(due_of(item).answer_by)
+    sign_in(client, citizen.national_id, citizen.mobile)
+    assert f"تاریخ مورد انتظار پاسخ: {expected}" in listed(client)
+    detail = client.get(f"/account/items/{item.public_id}/").content.decode()
+    assert "تاریخ مورد انتظار پاسخ" in detail
+    assert expected in detail

@@ -11,7 +11,7 @@ REGISTERED = "OLD.registration_number <> ''"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("correspondence", "0010_event_kinds_inquiries_and_pr")]
+    dependencies = [("correspondence", "0012_item_idempotency_fingerprint")]
 
     operations = [
         # The function learns to say why (its optional argument); the old triggers keep their message.

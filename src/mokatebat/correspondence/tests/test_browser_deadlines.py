@@ -136,6 +136,11 @@ def test_a_complaint_runs_late_is_escalated_extended_and_paused(
     page = desktop_page
 
     with time_machine.travel(morning(received), tick=True) as clock:
+
+        def login(on: Page, base: str, user: User) -> None:
+            clock.shift(datetime.timedelta(seconds=31))  # a fresh authenticator code: one is never used twice
+            sign_in(on, base, user)
+
         item = submit(kind=Kind.COMPLAINT, subject="شکایت از تأخیر در صدور پروانه")
         item_register(item=item, actor=clerk)
         item_refer(item=item, actor=clerk, unit=unit)
@@ -146,7 +151,7 @@ def test_a_complaint_runs_late_is_escalated_extended_and_paused(
         run_two_workers(morning(soon_day), lambda: notices(Threshold.DUE_SOON) >= 1, tmp_path)
         assert notices(Threshold.DUE_SOON) == 1
         assert notices(Threshold.OVERDUE) == 0
-        sign_in(page, base, manager)
+        login(page, base, manager)
         expect(page.get_by_test_id("unread-notices")).to_have_text("۱")
         page.goto(f"{base}/staff/units/")
         expect(page.locator("tr", has_text=item.subject)).to_contain_text("نزدیک به پایان مهلت")
@@ -156,34 +161,34 @@ def test_a_complaint_runs_late_is_escalated_extended_and_paused(
         clock.move_to(morning(late_day))
         run_two_workers(morning(late_day), lambda: notices(Threshold.OVERDUE) >= 1, tmp_path)
         assert (notices(Threshold.DUE_SOON), notices(Threshold.OVERDUE), notices(Threshold.ESCALATED)) == (1, 1, 0)
-        sign_in(page, base, manager)
+        login(page, base, manager)
         page.goto(f"{base}/staff/units/")
         expect(page.locator("tr", has_text=item.subject)).to_contain_text("گذشته از مهلت")
         assert_accessible(page, "unit inbox with due states")
         screenshot(page, "deadlines-unit-inbox-desktop")
-        sign_in(phone_page, base, manager)
+        login(phone_page, base, manager)
         phone_page.goto(f"{base}/staff/units/")
         assert_no_horizontal_scroll(phone_page)
         screenshot(phone_page, "deadlines-unit-inbox-phone")
 
-        sign_in(page, base, head)
+        login(page, base, head)
         page.get_by_role("link", name=re.compile("کارهای گذشته از مهلت")).click()
         section = page.locator("section", has_text=unit.name)
         expect(section).to_contain_text(item.subject)
         expect(section).to_contain_text("unit.manager")
         assert_accessible(page, "overdue list")
         screenshot(page, "deadlines-overdue-list-desktop")
-        sign_in(phone_page, base, head)
+        login(phone_page, base, head)
         phone_page.goto(f"{base}/staff/overdue/")
         assert_no_horizontal_scroll(phone_page)
         screenshot(phone_page, "deadlines-overdue-list-phone")
 
-        sign_in(page, base, clerk)
+        login(page, base, clerk)
         page.goto(f"{base}/staff/inbox/?status=&sort=due")
         expect(page.locator("tr", has_text=item.subject)).to_contain_text("گذشته از مهلت")
         assert_accessible(page, "secretariat inbox with due states")
         screenshot(page, "deadlines-secretariat-inbox-desktop")
-        sign_in(phone_page, base, clerk)
+        login(phone_page, base, clerk)
         phone_page.goto(f"{base}/staff/inbox/?status=&sort=due")
         screenshot(phone_page, "deadlines-secretariat-inbox-phone")
 
@@ -197,7 +202,7 @@ def test_a_complaint_runs_late_is_escalated_extended_and_paused(
 
         # The manager extends it; the citizen's page and SMS show the new date.
         extended = WEEK.add(answer_by, 10)
-        sign_in(page, base, manager)
+        login(page, base, manager)
         page.goto(f"{base}/staff/items/{item.public_id}/")
         form = step_form(page, "تمدید مهلت پاسخ")
         form.get_by_label("تمدید (روز کاری)").fill("10")
@@ -205,6 +210,8 @@ def test_a_complaint_runs_late_is_escalated_extended_and_paused(
         form.get_by_role("button", name="تمدید و اطلاع به متقاضی").click()
         expect(page.locator(".alert-success")).to_contain_text("مهلت تمدید شد")
         expect(page.get_by_test_id("item-due")).to_contain_text(format_jalali_date(extended))
+        assert_accessible(page, "item page after an extension")
+        screenshot(page, "deadlines-item-extended-desktop")
         sms = OutboxMessage.objects.get(item=item, template="deadline_extended")
         assert format_jalali_date(extended).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")) in sms.body
         track(phone_page, base, item)
@@ -212,7 +219,7 @@ def test_a_complaint_runs_late_is_escalated_extended_and_paused(
         expect(phone_page.locator(".timeline")).to_contain_text("مهلت پاسخ تمدید شد")
 
         # The unit asks the citizen for a document: the clock pauses; the reply resumes it.
-        sign_in(page, base, unit_staff)
+        login(page, base, unit_staff)
         page.goto(f"{base}/staff/items/{item.public_id}/")
         page.get_by_role("button", name=re.compile("پذیرش ارجاع")).click()
         form = step_form(page, "درخواست اطلاعات از متقاضی")

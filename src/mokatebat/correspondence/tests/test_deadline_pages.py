@@ -184,3 +184,21 @@ def test_the_api_track_answer_carries_the_due_object(received: Callable[..., Ite
         "days_waiting": 23,
         "state": "overdue",
     }
+
+
+def test_the_refer_form_offers_the_answer_date_in_jalali_and_takes_it_back(
+    received: Callable[..., Item], clerk: User, unit: Unit
+) -> None:
+    from mokatebat.correspondence.models import Referral
+
+    item = item_register(item=received(kind=Kind.COMPLAINT), actor=clerk)
+    client = client_for(clerk)
+    page = client.get(f"/staff/items/{item.public_id}/").content.decode()
+    assert 'value="۱۴۰۵/۰۹/۲۱"' in page
+    item.refresh_from_db()
+    form = {"version": item.version, "unit": str(unit.public_id), "instruction": "", "deadline": "۱۴۰۵/۰۹/۲۱"}
+    client.post(f"/staff/items/{item.public_id}/refer/", form)
+    assert Referral.objects.get(item=item).deadline == datetime.date(2026, 12, 12)
+    late = {**form, "version": item.version + 1, "deadline": "۱۴۰۵/۰۹/۲۵"}
+    answer = client.post(f"/staff/items/{item.public_id}/refer/", late, follow=True).content.decode()
+    assert "مهلت واحد نمی‌تواند پس از مهلت پاسخ به متقاضی" in answer

@@ -176,3 +176,13 @@ def test_a_referral_deadline_defaults_to_the_answer_date_and_never_passes_it(
     with pytest.raises(WorkflowError, match="تمدید"):
         item_refer(item=item, actor=clerk, unit=unit, deadline=day(12, 13))
     assert item_refer(item=item, actor=clerk, unit=unit, deadline=day(12, 1)).deadline == day(12, 1)
+
+
+def test_a_units_deadline_that_was_the_answer_date_moves_with_an_extension(
+    received: Callable[..., Item], clerk: User, unit: Unit, manager: User
+) -> None:
+    item = item_register(item=received(kind=Kind.COMPLAINT), actor=clerk)
+    referral = item_refer(item=item, actor=clerk, unit=unit)
+    item_extend_deadline(item=item, actor=manager, days=5, reason="نیاز به بازدید کارشناس")
+    referral.refresh_from_db()
+    assert referral.deadline == day(12, 19)

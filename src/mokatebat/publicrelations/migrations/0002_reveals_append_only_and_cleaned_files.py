@@ -12,7 +12,7 @@ from mokatebat.core.migration_helpers import append_only
 class Migration(migrations.Migration):
     dependencies = [
         ("publicrelations", "0001_initial"),
-        ("correspondence", "0011_protect_registered_letters_and_attachments"),  # the function's reason argument
+        ("correspondence", "0013_protect_registered_letters_and_attachments"),  # the function's reason argument
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
