@@ -2,12 +2,17 @@
 
 How a message moves (see also ``docs/sms.md``)::
 
-    created ─claim─> sending ─gateway 2xx─> sent ─delivery report─> delivered
-                        ├─ timeout/5xx/429 ─> temporary_failure ─(backoff)─> claimed again
-                        ├─ other 4xx, invalid number ─> permanent_failure
-                        └─ attempts or retry window used up ─> technical_failure
+    created ─claim─> sending ─gateway took it─> sent ─delivery report/poll─> delivered
+                        ├─ refused, throttled, 5xx ─> temporary_failure ─(backoff)─> claimed again
+                        ├─ no answer in time ─> unknown ─(backoff)─> claimed: ask the gateway first
+                        │                          ├─ it has the message ─> sent (or delivered)
+                        │                          └─ it has none ─> sent now, with the same reference
+                        ├─ invalid number, bad text ─> permanent_failure
+                        ├─ our key/credit refused ─> handed back, sending paused (GatewayPause)
+                        └─ attempts or retry window used up ─> technical_failure (never taken)
+                                                             or unconfirmed (we never learnt)
 
-Three rules make every message go out once:
+Four rules make every message go out once:
 
 1. Claiming is one short transaction (``SELECT … FOR UPDATE SKIP LOCKED``): two workers never hold
    the same row. A claim bumps ``attempts`` and sets a lease; a row whose lease expires is due again.
@@ -16,11 +21,17 @@ Three rules make every message go out once:
 3. The outcome is written by a conditional UPDATE (still ``sending``, same ``attempts``), so a
    worker whose claim lapsed and was taken over cannot overwrite the newer attempt.
 
-The one duplicate window: the gateway accepted a message but we never recorded that. The worker
-died between the gateway's answer and our UPDATE (or the answer was lost on the way back and looked
-like a timeout). The message is then sent again once its lease expires (or its retry is due), with
-the same ``reference``; a gateway that de-duplicates on it drops the copy. Nothing is lost: an
-unrecorded message stays ``sending`` until its lease expires and another claim picks it up.
+4. A message whose last attempt may have reached the gateway (no answer in time, a broken
+   connection, a worker that died mid-send and left its lease to expire) is never sent blindly
+   again: the next claim asks the gateway about it first (``Provider.lookup``; each provider says
+   how it de-duplicates) and sends only when the gateway has no record of it. Kavenegar also drops a
+   second send with the same ``localid`` on its side.
+
+When the gateway refuses our credentials or credit (401/403 or its own code), sending pauses: the
+message in hand and the rest of the batch are handed back untouched, nothing is claimed while the
+pause lasts, and every ``SMS_PAUSE_CHECK_SECONDS`` the worker asks the gateway about the account
+and resumes once it answers. The pause lives in the database (``GatewayPause``), shows on the staff
+SMS page, and ``health.sms_problems()`` reports it.
 
 ``manage.py run_worker`` calls ``run_once`` in a loop of its own thread, apart from registry inquiries
 and periodic jobs, so nothing else the worker does can hold up an SMS; this module knows only SMS.
@@ -29,10 +40,12 @@ and periodic jobs, so nothing else the worker does can hold up an SMS; this modu
 from __future__ import annotations
 
 import datetime
+import enum
 import logging
 import random
 import threading
 from collections.abc import Sequence
+from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -41,13 +54,30 @@ from django.db.models import F
 from django.utils import timezone
 
 from .messages import SECRET_REMOVED, is_secret
-from .models import OutboxMessage, OutboxMessageQuerySet, SmsState
-from .providers import PermanentSendError, Provider, TemporarySendError, get_provider
+from .models import GatewayPause, OutboxMessage, OutboxMessageQuerySet, SmsState
+from .outbox import record_delivery_report
+from .providers import (
+    Delivery,
+    GatewayAccountError,
+    OutcomeUnknownError,
+    PermanentSendError,
+    Provider,
+    SendError,
+    SendResult,
+    TemporarySendError,
+    get_provider,
+)
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 30 * 60.0
+# A message a worker keeps dying on is given up after this many claims beyond SMS_MAX_ATTEMPTS.
+EXTRA_CLAIMS_FOR_LOOKUP = 3
+# Delivery status is asked from 30 s after sending, then less and less often, for two days.
+REPORT_FIRST_SECONDS = 30.0
+REPORT_CAP_SECONDS = 30 * 60.0
+REPORT_WINDOW = datetime.timedelta(days=2)
 
 
 def check_settings() -> None:
@@ -69,33 +99,38 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> float:
 
 
 def claim_batch(limit: int) -> list[OutboxMessage]:
-    """Take up to ``limit`` due messages for this worker, in one short transaction."""
+    """Take up to ``limit`` due messages for this worker, in one short transaction. A message whose
+    last attempt may have reached the gateway comes back with ``needs_lookup`` set."""
     now = timezone.now()
     lease = now + datetime.timedelta(seconds=settings.SMS_LEASE_SECONDS)
     with transaction.atomic():
         due = OutboxMessage.objects.due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "id")
         rows = list(due[:limit])
-        # Only an abandoned claim can get here with its attempts used up: a worker died on it again
-        # and again. Stop resending and let staff see it.
-        given_up = [row.pk for row in rows if row.attempts >= settings.SMS_MAX_ATTEMPTS]
-        OutboxMessage.objects.filter(pk__in=given_up).update(
-            state=SmsState.TECHNICAL_FAILURE,
-            lease_expires_at=None,
-            last_error=f"the worker stopped while sending, {settings.SMS_MAX_ATTEMPTS} times",
-            updated_at=now,
-        )
+        # Only a claim a worker died on again and again gets here: stop, and let staff see it. It
+        # may have reached the phone, so it is unconfirmed, not failed.
+        given_up = [row.pk for row in rows if row.attempts >= settings.SMS_MAX_ATTEMPTS + EXTRA_CLAIMS_FOR_LOOKUP]
+        if given_up:
+            OutboxMessage.objects.filter(pk__in=given_up).update(
+                state=SmsState.UNCONFIRMED,
+                lease_expires_at=None,
+                last_error=f"the worker stopped while sending, {settings.SMS_MAX_ATTEMPTS} times",
+                updated_at=now,
+            )
         claimed = [row for row in rows if row.pk not in given_up]
         OutboxMessage.objects.filter(pk__in=[row.pk for row in claimed]).update(
             state=SmsState.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease, updated_at=now
         )
     for message in claimed:
+        # Abandoned mid-send, or no answer last time: the gateway may have it.
+        message.needs_lookup = message.state in (SmsState.SENDING, SmsState.UNKNOWN)  # type: ignore[attr-defined]
         message.state, message.attempts, message.lease_expires_at = SmsState.SENDING, message.attempts + 1, lease
     return claimed
 
 
 def deliver(message: OutboxMessage, provider: Provider | None = None) -> SmsState | None:
     """Send one claimed message and record how it went. Returns the new state, or None when the
-    claim was no longer ours (nothing sent, or the outcome belongs to a newer attempt)."""
+    claim was no longer ours (nothing sent, or the outcome belongs to a newer attempt) or sending
+    was paused (the message is handed back)."""
     if transaction.get_connection().in_atomic_block:
         # A rollback after the gateway took the message would resend it: record outside any transaction.
         raise RuntimeError("deliver() must run outside a transaction")
@@ -105,40 +140,154 @@ def deliver(message: OutboxMessage, provider: Provider | None = None) -> SmsStat
         )
         return None
     provider = provider or get_provider()
+    if getattr(message, "needs_lookup", False):
+        asked = _ask_gateway_first(message, provider)
+        if asked is not _Lookup.NOT_THERE:
+            return asked
+    return _send(message, provider)
+
+
+class _Lookup(enum.Enum):
+    NOT_THERE = "the gateway has no record of it: safe to send"
+
+
+def _ask_gateway_first(message: OutboxMessage, provider: Provider) -> SmsState | Literal[_Lookup.NOT_THERE] | None:
+    """The last attempt may have reached the gateway: ask it before sending again."""
+    try:
+        found = provider.lookup(message)
+    except GatewayAccountError as error:
+        return _pause(provider, message, error.reason)
+    except Exception as error:  # the gateway cannot tell us now: still unknown, never a blind resend
+        reason = error.reason if isinstance(error, SendError) else type(error).__name__
+        return _record_unknown(message, f"could not ask the gateway about it: {reason}")
+    if found is not None:
+        logger.info("SMS %s: the gateway already had it; not sent again", message.reference)
+        return _record_taken(message, provider, found)
+    if message.attempts > settings.SMS_MAX_ATTEMPTS:
+        return _record(
+            message,
+            SmsState.TECHNICAL_FAILURE,
+            last_error=f"gave up after {settings.SMS_MAX_ATTEMPTS} attempts; the gateway never took it",
+        )
+    return _Lookup.NOT_THERE
+
+
+def _send(message: OutboxMessage, provider: Provider) -> SmsState | None:
     try:
         result = provider.send(message)
+    except OutcomeUnknownError as error:
+        return _record_unknown(message, error.reason)
+    except GatewayAccountError as error:
+        return _pause(provider, message, error.reason)
     except TemporarySendError as error:
         return _record_temporary_failure(message, error.reason, error.retry_after)
     except PermanentSendError as error:
         return _record(message, SmsState.PERMANENT_FAILURE, last_error=error.reason[:200])
     except Exception as error:
-        # A provider bug must not stop the worker; it counts as a failed attempt like a timeout.
+        # A provider bug must not stop the worker. The request may have gone out before it broke,
+        # so the outcome is unknown: the next attempt asks the gateway first.
         logger.exception("SMS %s: provider %s raised", message.reference, provider.name)
-        return _record_temporary_failure(message, f"unexpected error in the provider ({type(error).__name__})", None)
-    return _record(
-        message,
-        SmsState.SENT,
-        sent_at=timezone.now(),
-        provider=provider.name,
-        provider_message_id=result.provider_message_id,
-        last_error="",
-    )
+        return _record_unknown(message, f"unexpected error in the provider ({type(error).__name__})")
+    return _record_taken(message, provider, result)
 
 
 def run_once(limit: int = 50, *, provider: Provider | None = None, stop_event: threading.Event | None = None) -> int:
-    """Claim one batch and deliver it. Returns how many messages were handled.
+    """Claim one batch and deliver it; when there is little to send, ask the gateway about delivery.
+    Returns how many messages were handled.
 
     When ``stop_event`` is set mid-batch, the message in hand is finished and the rest are handed
-    back at once rather than waiting for their leases to expire.
+    back at once rather than waiting for their leases to expire. Nothing is claimed while sending
+    is paused; the account is checked instead.
     """
     provider = provider or get_provider()
+    if not _sending_allowed(provider):
+        return 0
     messages = claim_batch(limit)
     for index, message in enumerate(messages):
         if stop_event is not None and stop_event.is_set():
             _release(messages[index:])
             return index
-        deliver(message, provider)
+        if deliver(message, provider) is None and paused(provider.name) is not None:
+            _release(messages[index + 1 :])
+            return index + 1
+    if len(messages) < limit and (stop_event is None or not stop_event.is_set()):
+        poll_delivery(provider)
     return len(messages)
+
+
+def poll_delivery(provider: Provider, limit: int = 100) -> int:
+    """Ask the gateway what became of recently sent messages (Kavenegar ``sms/status.json``, SMS.ir
+    ``/v1/send/{id}``) and apply the answers like delivery reports. Returns how many were asked about."""
+    if not getattr(provider, "reports_delivery", False):
+        return 0
+    now = timezone.now()
+    batch = list(
+        OutboxMessage.objects.awaiting_report(provider.name, now).filter(sent_at__gte=now - REPORT_WINDOW)[:limit]
+    )
+    if not batch:
+        return 0
+    try:
+        answers = provider.delivery(batch)
+    except SendError as error:
+        logger.warning("SMS delivery status: the gateway did not answer (%s)", error.reason)
+        answers = {}
+    for message in batch:
+        delivery = answers.get(message.pk, Delivery.PENDING)
+        if delivery is Delivery.PENDING:
+            age = (now - (message.sent_at or now)).total_seconds()
+            wait = min(REPORT_CAP_SECONDS, max(REPORT_FIRST_SECONDS, age / 2))
+            OutboxMessage.objects.filter(pk=message.pk, state=SmsState.SENT).update(
+                next_attempt_at=now + datetime.timedelta(seconds=wait), updated_at=now
+            )
+        else:
+            record_delivery_report(reference=message.reference, delivered=delivery is Delivery.DELIVERED)
+    return len(batch)
+
+
+def paused(provider_name: str) -> GatewayPause | None:
+    return GatewayPause.objects.filter(provider=provider_name, paused_at__isnull=False).first()
+
+
+def pause_sending(provider_name: str, reason: str) -> None:
+    """Stop claiming messages until the gateway accepts our account again (kept in the database, so
+    every worker process stops, and staff see it)."""
+    now = timezone.now()
+    with transaction.atomic():
+        pause, _created = GatewayPause.objects.select_for_update().get_or_create(provider=provider_name)
+        if pause.paused_at is None:
+            logger.error("SMS sending paused: %s", reason)
+            pause.paused_at = now
+        pause.reason, pause.checked_at = reason[:200], now
+        pause.save()
+
+
+def _sending_allowed(provider: Provider) -> bool:
+    """False while paused; every SMS_PAUSE_CHECK_SECONDS one worker asks the gateway about the account."""
+    pause = paused(provider.name)
+    if pause is None:
+        return True
+    now = timezone.now()
+    due = now - datetime.timedelta(seconds=settings.SMS_PAUSE_CHECK_SECONDS)
+    # Claim the check so that of many workers only one asks.
+    if not GatewayPause.objects.filter(pk=pause.pk, checked_at__lte=due).update(checked_at=now):
+        return False
+    try:
+        provider.check_account()
+    except GatewayAccountError as error:
+        GatewayPause.objects.filter(pk=pause.pk).update(reason=error.reason[:200])
+        return False
+    except SendError as error:
+        logger.warning("SMS sending still paused: the account check failed (%s)", error.reason)
+        return False
+    GatewayPause.objects.filter(pk=pause.pk).update(paused_at=None, reason="")
+    logger.warning("SMS sending resumed: the gateway accepts our account again")
+    return True
+
+
+def _pause(provider: Provider, message: OutboxMessage, reason: str) -> SmsState | None:
+    pause_sending(provider.name, reason)
+    _release([message])
+    return None
 
 
 def _renew_lease(message: OutboxMessage) -> bool:
@@ -165,8 +314,50 @@ def _record_temporary_failure(message: OutboxMessage, reason: str, retry_after: 
     return _record(message, SmsState.TEMPORARY_FAILURE, next_attempt_at=next_attempt_at, last_error=reason[:200])
 
 
+def _record_unknown(message: OutboxMessage, reason: str) -> SmsState | None:
+    """The gateway may have the message. Ask it before anything else, after giving it time to file it."""
+    now = timezone.now()
+    too_old = message.created_at < now - datetime.timedelta(seconds=settings.SMS_RETRY_WINDOW_SECONDS)
+    if message.attempts >= settings.SMS_MAX_ATTEMPTS or too_old:
+        return _record(
+            message, SmsState.UNCONFIRMED, last_error=f"no answer after {message.attempts} attempts: {reason}"[:200]
+        )
+    wait = max(retry_delay(message.attempts), settings.SMS_TIMEOUT_SECONDS)
+    next_attempt_at = now + datetime.timedelta(seconds=wait)
+    return _record(message, SmsState.UNKNOWN, next_attempt_at=next_attempt_at, last_error=reason[:200])
+
+
+def _record_taken(message: OutboxMessage, provider: Provider, result: SendResult) -> SmsState | None:
+    """The gateway has the message (it said so now, or a lookup found it)."""
+    now = timezone.now()
+    fields: dict[str, object] = {
+        "sent_at": now,
+        "provider": provider.name,
+        "provider_message_id": result.provider_message_id,
+        "last_error": "",
+        "next_attempt_at": now + datetime.timedelta(seconds=REPORT_FIRST_SECONDS),  # first delivery question
+    }
+    if result.cost is not None:
+        fields["cost"] = result.cost
+    if result.delivery is Delivery.DELIVERED:
+        return _record(message, SmsState.DELIVERED, delivered_at=now, **fields)
+    if result.delivery is Delivery.FAILED:
+        return _record(
+            message, SmsState.PERMANENT_FAILURE, **{**fields, "last_error": "the gateway reported it undelivered"}
+        )
+    return _record(message, SmsState.SENT, **fields)
+
+
 # Once here, the text is no longer needed for a retry.
-FINAL_STATES = frozenset({SmsState.SENT, SmsState.PERMANENT_FAILURE, SmsState.TECHNICAL_FAILURE})
+FINAL_STATES = frozenset(
+    {
+        SmsState.SENT,
+        SmsState.DELIVERED,
+        SmsState.PERMANENT_FAILURE,
+        SmsState.TECHNICAL_FAILURE,
+        SmsState.UNCONFIRMED,
+    }
+)
 
 
 def _record(message: OutboxMessage, state: SmsState, **fields: object) -> SmsState | None:
@@ -187,10 +378,17 @@ def _record(message: OutboxMessage, state: SmsState, **fields: object) -> SmsSta
 
 
 def _release(messages: Sequence[OutboxMessage]) -> None:
-    """Hand back claimed messages that were never tried: due again now, the unused attempt undone."""
+    """Hand back claimed messages that were never tried: due again now, in the state they were
+    claimed in, the unused attempt undone."""
     now = timezone.now()
     for message in messages:
-        _still_ours(message).update(lease_expires_at=now, attempts=F("attempts") - 1, updated_at=now)
+        if getattr(message, "needs_lookup", False):
+            state = SmsState.UNKNOWN
+        else:
+            state = SmsState.CREATED if message.attempts <= 1 else SmsState.TEMPORARY_FAILURE
+        _still_ours(message).update(
+            state=state, lease_expires_at=None, next_attempt_at=now, attempts=F("attempts") - 1, updated_at=now
+        )
 
 
 def _still_ours(message: OutboxMessage) -> OutboxMessageQuerySet:

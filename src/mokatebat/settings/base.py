@@ -171,6 +171,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # SMS: which provider sends the outbox, and how hard the worker tries.
+# `console`, `kavenegar` or `smsir` (notifications/providers.py). SMS_SENDER is the line number the
+# gateway sends from (a government line's 4040… number is simply the sender); SMS_GATEWAY_URL
+# overrides the gateway's public address (tests point it at a local fake).
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_API_KEY = os.environ.get("SMS_GATEWAY_API_KEY", "")
@@ -179,6 +182,8 @@ SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "12"))
 SMS_RETRY_WINDOW_SECONDS = int(os.environ.get("SMS_RETRY_WINDOW_SECONDS", 6 * 60 * 60))
 SMS_LEASE_SECONDS = int(os.environ.get("SMS_LEASE_SECONDS", "60"))
+# While the gateway refuses our key or credit, sending pauses; the account is checked this often.
+SMS_PAUSE_CHECK_SECONDS = int(os.environ.get("SMS_PAUSE_CHECK_SECONDS", "60"))
 
 # Inquiries (R7): the external registry's JSON endpoint for HTTP inquiry types without their own URL.
 # Empty means no registry is connected: those types are shown as unavailable, not silently queued.
