@@ -11,7 +11,7 @@ from .models import GatewayPause, OutboxMessage
 class OutboxMessageAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "mobile", "template", "state", "attempts", "segments", "cost", "sent_at"]
     # The text is shown as staff may read it: never a one-time code or a survey link's token.
-    exclude = ["body"]
+    exclude = ["body", "dedup_key"]
     readonly_fields = ["text"]
 
     @admin.display(description=_("متن پیامک"))
