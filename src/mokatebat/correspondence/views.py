@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from mokatebat.core.http import client_ip, rate_limited_response
 from mokatebat.core.persian import normalize_text
+from mokatebat.core.tracking import clean_tracking_code
 from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
 
@@ -119,7 +120,7 @@ def _track_is_limited(request: HttpRequest, form: TrackForm) -> bool:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "correspondence/track.html", {"form": TrackForm()})
+        return render(request, "correspondence/track.html", {"form": _track_form_from_link(request)})
     form = TrackForm(request.POST)
     if _track_is_limited(request, form):
         return rate_limited_response(request)
@@ -133,6 +134,18 @@ def track(request: HttpRequest) -> HttpResponse:
         return render(request, "correspondence/track.html", {"form": form, "not_found": True}, status=404)
     _remember(request, TRACKED_SESSION_KEY, item)
     return redirect("track-result", public_id=item.public_id)
+
+
+def _track_form_from_link(request: HttpRequest) -> TrackForm:
+    """An SMS link carries the tracking code, never the national ID: the code is filled in and the
+    citizen types the ID. Anything that is not a valid code is ignored."""
+    try:
+        code = clean_tracking_code(request.GET.get("code", "")[:30])
+    except ValueError:  # InvalidIdentifier included
+        return TrackForm()
+    form = TrackForm(initial={"tracking_code": code})
+    form.fields["national_id"].widget.attrs["autofocus"] = True
+    return form
 
 
 def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | None = None) -> HttpResponse:

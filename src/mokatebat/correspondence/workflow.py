@@ -197,8 +197,10 @@ def _bump(item: Item, *fields: str) -> None:
     item.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _site() -> str:
-    return settings.PUBLIC_SITE_URL
+def _tracking_link(item: Item) -> str:
+    """Where an SMS sends the citizen: the tracking page with the code filled in (the national ID
+    is still asked, so the link alone opens nothing)."""
+    return f"{settings.PUBLIC_SITE_URL}/track/?code={item.tracking_code}"
 
 
 def item_submit(
@@ -249,7 +251,7 @@ def item_submit(
                 _attach(item, upload)
             for pending in kept_uploads:
                 _attach_pending(item, pending)
-            sms = {"site": _site()}
+            sms = {"site": _tracking_link(item)}
             _public_step(item, EventKind.SUBMITTED, at=at, actor=created_by, sms=sms, notify=notify, channel=channel)
     except IntegrityError:
         # Two identical submits raced: the other one won and committed; hand back its item.
@@ -266,7 +268,7 @@ def submission_notify(*, item: Item) -> None:
     it: a service request's SMS names the service, which exists only after ``item_submit``."""
     with transaction.atomic():
         event = item.events.get(kind=EventKind.SUBMITTED)
-        _announce(item, event, {"site": _site()})
+        _announce(item, event, {"site": _tracking_link(item)})
 
 
 def _create_item(*, requester: RequesterDetails, **fields: object) -> Item:
@@ -453,7 +455,9 @@ def action_record(
         item = Item.objects.select_related("agency", "requester").get(pk=item.pk)
         _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
         if public:
-            return _public_step(item, EventKind.ACTION, at=at, actor=actor, note=text, sms={"site": _site()})
+            return _public_step(
+                item, EventKind.ACTION, at=at, actor=actor, note=text, sms={"site": _tracking_link(item)}
+            )
         return _event(item, EventKind.ACTION, at=at, actor=actor, note=text, public=False)
 
 
@@ -499,7 +503,7 @@ def response_issue(
             EventKind.RESPONSE_ISSUED,
             at=at,
             actor=actor,
-            sms={"site": _site()},
+            sms={"site": _tracking_link(item)},
             response=str(response.public_id),
             outgoing_number=response.outgoing_number,
             digest=response.content_sha256,
@@ -648,7 +652,12 @@ def info_request(*, item: Item, actor: User, question: str) -> InfoRequest:
         request = InfoRequest.objects.create(item=item, question=question, asked_by=actor)
         _bump(item)
         _public_step(
-            item, EventKind.INFO_REQUESTED, at=request.asked_at, actor=actor, note=question, sms={"site": _site()}
+            item,
+            EventKind.INFO_REQUESTED,
+            at=request.asked_at,
+            actor=actor,
+            note=question,
+            sms={"site": _tracking_link(item)},
         )
     return request
 
@@ -685,7 +694,7 @@ def item_reject(
         _bump(item, "status", "resolution")
         _open_referrals(item).update(state=Referral.State.WITHDRAWN, is_active=False, closed_at=at)
         note = reason.strip() if not where_to_go else f"{reason.strip()}\n{_('مرجع صالح')}: {where_to_go.strip()}"
-        _public_step(item, EventKind.REJECTED, at=at, actor=actor, note=note, sms={"site": _site()})
+        _public_step(item, EventKind.REJECTED, at=at, actor=actor, note=note, sms={"site": _tracking_link(item)})
     return item
 
 

@@ -78,7 +78,7 @@ def test_a_request_without_a_responsible_unit_gets_one_received_sms_with_its_tra
 
     assert texts(item) == [
         f"{AGENCY}: درخواست خدمت «{SERVICE}» دریافت شد. کد رهگیری: {item.tracking_code}. "
-        f"پیگیری با کد ملی و کد رهگیری در {settings.PUBLIC_SITE_URL}"
+        f"پیگیری با کد ملی و کد رهگیری در {settings.PUBLIC_SITE_URL}/track/?code={item.tracking_code}"
     ]
     assert item.events.get(kind=EventKind.SUBMITTED).is_public
 
@@ -164,5 +164,5 @@ def test_the_outcome_sms_names_the_service(
     sms = OutboxMessage.objects.get(item=request_item, template="service_request_response_issued")
     assert sms.body == (
         f"{AGENCY}: نتیجه درخواست خدمت «{SERVICE}» با کد رهگیری {request_item.tracking_code} صادر شد. "
-        f"مشاهده و دریافت در {settings.PUBLIC_SITE_URL}"
+        f"مشاهده و دریافت در {settings.PUBLIC_SITE_URL}/track/?code={request_item.tracking_code}"
     )
