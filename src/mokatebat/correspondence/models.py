@@ -235,6 +235,8 @@ class EventKind(models.TextChoices):
     MEETING_CANCELLED = "meeting_cancelled", _("ملاقات لغو شد")
     MEETING_REJECTED = "meeting_rejected", _("درخواست ملاقات رد شد")
     MEETING_HELD = "meeting_held", _("ملاقات برگزار شد")
+    # Counter offices (counters app, R24): the issued answer was handed to the citizen.
+    HANDED_OVER = "handed_over", _("پاسخ در دفتر پیشخوان تحویل شد")
 
 
 class ItemEvent(models.Model):

@@ -108,6 +108,7 @@ SMS_FOR_STEP: dict[str, str] = {
     EventKind.REJECTED: "item_rejected",
     EventKind.FORWARDED: "item_forwarded",
     EventKind.CLOSED: "item_closed",
+    EventKind.HANDED_OVER: "response_handed_over",
 }
 
 # A service request (``services.ServiceRequest``) is an item too, but its citizen asked for a service:
@@ -511,6 +512,28 @@ def response_issue(
         _open_referrals(item).update(state=Referral.State.DONE, is_active=False, closed_at=at)
         survey_offer(item=item, staff=signer, actors=[actor], unit=unit, at=at)  # R11, in this transaction
     return response
+
+
+def response_hand_over(*, item: Item, actor: User, office: str) -> ItemEvent | None:
+    """A counter office handed the issued answer to the citizen: a public step, texted to them.
+    Handing the same answer over again (a lost copy, a double click) adds no step and no SMS."""
+    with transaction.atomic():
+        item = _locked(item, None)
+        response = item.responses.order_by("-issued_at", "-id").first()
+        _require(response is not None, _("برای این نامه هنوز پاسخی صادر نشده است که تحویل شود."))
+        assert response is not None  # for mypy: _require raised otherwise
+        answer = str(response.public_id)
+        if item.events.filter(kind=EventKind.HANDED_OVER, data__response=answer).exists():
+            return None
+        return _public_step(
+            item,
+            EventKind.HANDED_OVER,
+            at=timezone.now(),
+            actor=actor,
+            sms={"office": office},
+            response=answer,
+            office=office,
+        )
 
 
 def item_close(

@@ -203,6 +203,18 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "tracking_code",
         "site",
     ),
+    "response_handed_over": _template(
+        _("{agency}: پاسخ نامه شما در دفتر {office} تحویل شد. کد رهگیری: {tracking_code}"),
+        "agency",
+        "office",
+        "tracking_code",
+    ),
+    "service_request_response_handed_over": _template(
+        _("{agency}: نتیجه درخواست شما در دفتر {office} تحویل شد. کد رهگیری: {tracking_code}"),
+        "agency",
+        "office",
+        "tracking_code",
+    ),
     "service_request_closed": _template(
         _("{agency}: رسیدگی به درخواست شما با کد رهگیری {tracking_code} پایان یافت. نتیجه: {resolution}"),
         "agency",

@@ -127,10 +127,16 @@ LATER_STEPS: dict[str, Callable[[Item, User, Unit, Organization], object]] = {
         title="پروانه",
         text="پروانه تأسیس مطب صادر شد.",
     ),
+    "handed_over": lambda item, clerk, unit, other: _handed_over(item, clerk, unit, other),
     "closed": lambda item, clerk, unit, other: cw.item_close(
         item=_registered(item, clerk), actor=clerk, resolution=Resolution.NO_ACTION_NEEDED
     ),
 }
+
+
+def _handed_over(item: Item, clerk: User, unit: Unit, other: Organization) -> object:
+    LATER_STEPS["response_issued"](item, clerk, unit, other)
+    return cw.response_hand_over(item=item, actor=clerk, office="پیشخوان ۱۲۳")
 
 
 def test_every_step_the_citizen_hears_about_has_its_service_request_wording() -> None:
