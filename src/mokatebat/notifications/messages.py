@@ -28,6 +28,7 @@ class SmsTemplate:
 CODE = re.compile(r"\d{4,}")
 SURVEY_TOKEN = re.compile(r"(?<=/s/)[^\s/]+")
 MASK = "••••"
+SECRET_REMOVED = "[one-time code or link removed after sending]"  # noqa: S105 - a placeholder, not a secret
 
 
 def _template(text: Promise, *variables: str, hidden: re.Pattern[str] | None = None) -> SmsTemplate:
@@ -41,13 +42,13 @@ def is_secret(template: str) -> bool:
 
 def staff_text(template: str, body: str) -> str:
     """The text as staff may read it: a code or a one-tap link masked, the rest as sent."""
+    if body == SECRET_REMOVED:
+        return str(_("(متن پس از ارسال پاک شد: کد یا پیوند یک‌بارمصرف داشت)"))
     found = SMS_TEMPLATES.get(template)
     if found is None or found.hidden is None:
         return body
     return found.hidden.sub(MASK, body)
 
-
-SECRET_REMOVED = "[one-time code removed after sending]"  # noqa: S105 - a placeholder, not a secret
 
 # GSM 03.38: the basic set costs one septet, the extension set two (escape + character).
 GSM7_BASIC = frozenset(
