@@ -26,7 +26,7 @@ from .fake_gateway import NO_CREDIT, FakeGateway
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password"  # noqa: S105 - the test cast's password
+PASSWORD = "a-long-test-password"
 
 
 def sign_in(page: Page, base: str, user: User, path: str) -> None:
