@@ -31,6 +31,7 @@ import enum
 import logging
 import math
 import re
+import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -144,7 +145,11 @@ class _HttpGateway:
         self.sender = sender
         self.timeout = timeout
         limits = httpx.Limits(max_connections=20, max_keepalive_connections=20, keepalive_expiry=30)
-        self.client = httpx.Client(timeout=timeout, headers=headers, limits=limits)
+        # TCP_NODELAY: a request's headers and body go out at once instead of the body waiting on
+        # the gateway's delayed ACK (40 ms per message on a keep-alive connection).
+        nodelay = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+        transport = httpx.HTTPTransport(limits=limits, socket_options=nodelay)
+        self.client = httpx.Client(timeout=timeout, headers=headers, transport=transport)
 
     def _request(self, method: str, path: str, *, sending: bool = False, **kwargs: Any) -> httpx.Response:
         try:

@@ -44,7 +44,10 @@ import enum
 import logging
 import random
 import threading
+import time
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from typing import Literal
 
 from django.conf import settings
@@ -73,6 +76,8 @@ logger = logging.getLogger(__name__)
 BACKOFF_BASE_SECONDS = 10.0
 BACKOFF_CAP_SECONDS = 30 * 60.0
 LEASE_MARGIN_SECONDS = 5.0
+# Outcomes of a batch are written at least this often, so a slow gateway never holds them long.
+RECORD_EVERY_SECONDS = 1.0
 # A message a worker keeps dying on is given up after this many claims beyond SMS_MAX_ATTEMPTS.
 EXTRA_CLAIMS_FOR_LOOKUP = 3
 # Delivery status is asked from 30 s after sending, then less and less often, for two days.
@@ -133,7 +138,7 @@ def deliver(message: OutboxMessage, provider: Provider | None = None) -> SmsStat
     claim was no longer ours (nothing sent, or the outcome belongs to a newer attempt) or sending
     was paused (the message is handed back)."""
     if transaction.get_connection().in_atomic_block:
-        # A rollback after the gateway took the message would resend it: record outside any transaction.
+        # No row lock may be held while we wait on the network, and an outcome must not be rolled back.
         raise RuntimeError("deliver() must run outside a transaction")
     if not _renew_lease(message):
         logger.warning(
@@ -141,6 +146,35 @@ def deliver(message: OutboxMessage, provider: Provider | None = None) -> SmsStat
         )
         return None
     provider = provider or get_provider()
+    outcome = _attempt(message, provider)
+    if isinstance(outcome, _Paused):
+        _pause(provider, [message], outcome.reason)
+        return None
+    return _record(message, outcome.state, **outcome.fields)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """How an attempt ended, to be written by ``_record`` (at once, or with the rest of a batch)."""
+
+    state: SmsState
+    fields: dict[str, object]
+
+    @classmethod
+    def of(cls, state: SmsState, **fields: object) -> _Outcome:
+        return cls(state, fields)
+
+
+@dataclass(frozen=True)
+class _Paused:
+    """The gateway refused our account: the message goes back untouched and sending pauses."""
+
+    reason: str
+
+
+def _attempt(message: OutboxMessage, provider: Provider) -> _Outcome | _Paused:
+    """Talk to the gateway about one claimed message. Network only, no database: it runs in the
+    batch's sending threads."""
     if getattr(message, "needs_lookup", False):
         asked = _ask_gateway_first(message, provider)
         if asked is not _Lookup.NOT_THERE:
@@ -152,12 +186,12 @@ class _Lookup(enum.Enum):
     NOT_THERE = "the gateway has no record of it: safe to send"
 
 
-def _ask_gateway_first(message: OutboxMessage, provider: Provider) -> SmsState | Literal[_Lookup.NOT_THERE] | None:
+def _ask_gateway_first(message: OutboxMessage, provider: Provider) -> _Outcome | _Paused | Literal[_Lookup.NOT_THERE]:
     """The last attempt may have reached the gateway: ask it before sending again."""
     try:
         found = provider.lookup(message)
     except GatewayAccountError as error:
-        return _pause(provider, message, error.reason)
+        return _Paused(error.reason)
     except Exception as error:  # the gateway cannot tell us now: still unknown, never a blind resend
         reason = error.reason if isinstance(error, SendError) else type(error).__name__
         return _record_unknown(message, f"could not ask the gateway about it: {reason}")
@@ -165,25 +199,24 @@ def _ask_gateway_first(message: OutboxMessage, provider: Provider) -> SmsState |
         logger.info("SMS %s: the gateway already had it; not sent again", message.reference)
         return _record_taken(message, provider, found)
     if message.attempts > settings.SMS_MAX_ATTEMPTS:
-        return _record(
-            message,
+        return _Outcome.of(
             SmsState.TECHNICAL_FAILURE,
             last_error=f"gave up after {settings.SMS_MAX_ATTEMPTS} attempts; the gateway never took it",
         )
     return _Lookup.NOT_THERE
 
 
-def _send(message: OutboxMessage, provider: Provider) -> SmsState | None:
+def _send(message: OutboxMessage, provider: Provider) -> _Outcome | _Paused:
     try:
         result = provider.send(message)
     except OutcomeUnknownError as error:
         return _record_unknown(message, error.reason)
     except GatewayAccountError as error:
-        return _pause(provider, message, error.reason)
+        return _Paused(error.reason)
     except TemporarySendError as error:
         return _record_temporary_failure(message, error.reason, error.retry_after)
     except PermanentSendError as error:
-        return _record(message, SmsState.PERMANENT_FAILURE, last_error=error.reason[:200])
+        return _Outcome.of(SmsState.PERMANENT_FAILURE, last_error=error.reason[:200])
     except Exception as error:
         # A provider bug must not stop the worker. The request may have gone out before it broke,
         # so the outcome is unknown: the next attempt asks the gateway first.
@@ -200,20 +233,73 @@ def run_once(limit: int = 50, *, provider: Provider | None = None, stop_event: t
     back at once rather than waiting for their leases to expire. Nothing is claimed while sending
     is paused; the account is checked instead.
     """
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("run_once() must run outside a transaction")  # see deliver()
     provider = provider or get_provider()
     if not _sending_allowed(provider):
         return 0
     messages = claim_batch(limit)
-    for index, message in enumerate(messages):
-        if stop_event is not None and stop_event.is_set():
-            _release(messages[index:])
-            return index
-        if deliver(message, provider) is None and paused(provider.name) is not None:
-            _release(messages[index + 1 :])
-            return index + 1
-    if len(messages) < limit and (stop_event is None or not stop_event.is_set()):
+    batch = _send_all(messages, provider, stop_event)
+    untried = list(messages[batch.next_index :])
+    if batch.paused_for:
+        _pause(provider, batch.refused + untried, batch.paused_for)
+    elif untried:  # asked to stop: hand the rest back at once
+        _release(untried)
+    elif len(messages) < limit:
         poll_delivery(provider)
-    return len(messages)
+    return batch.handled
+
+
+@dataclass
+class _Batch:
+    handled: int = 0
+    next_index: int = 0  # messages from here on were never tried
+    paused_for: str = ""
+    refused: list[OutboxMessage] = field(default_factory=list)
+
+
+def _send_all(messages: Sequence[OutboxMessage], provider: Provider, stop_event: threading.Event | None) -> _Batch:
+    """Send a claimed batch, several messages in flight at once (a gateway's round trip, not our
+    CPU, bounds a worker), and write the outcomes together, one commit for many messages. Safe: a
+    batch lost before its commit leaves its messages `sending`, and their next claim asks the
+    gateway before sending anything again. Stops taking new messages when asked to stop or when
+    the gateway refuses our account."""
+    concurrency = max(1, settings.SMS_SEND_CONCURRENCY)
+    batch, pending = _Batch(), []
+    in_flight: dict[Future[_Outcome | _Paused], OutboxMessage] = {}
+    flushed_at = time.monotonic()
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sms-send") as pool:
+        while True:
+            stopping = batch.paused_for or (stop_event is not None and stop_event.is_set())
+            while not stopping and batch.next_index < len(messages) and len(in_flight) < concurrency:
+                message = messages[batch.next_index]
+                batch.next_index += 1
+                if _renew_lease(message):
+                    in_flight[pool.submit(_attempt, message, provider)] = message
+                else:
+                    logger.warning("SMS %s: claim lapsed before sending; skipped", message.reference)
+            if not in_flight:
+                break
+            done, _running = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                message, outcome = in_flight.pop(future), future.result()
+                batch.handled += 1
+                if isinstance(outcome, _Paused):
+                    batch.paused_for = batch.paused_for or outcome.reason
+                    batch.refused.append(message)
+                else:
+                    pending.append((message, outcome))
+            if time.monotonic() - flushed_at > RECORD_EVERY_SECONDS:
+                _record_all(pending)
+                pending, flushed_at = [], time.monotonic()
+    _record_all(pending)
+    return batch
+
+
+def _record_all(pending: Sequence[tuple[OutboxMessage, _Outcome]]) -> None:
+    with transaction.atomic():
+        for message, outcome in pending:
+            _record(message, outcome.state, **outcome.fields)
 
 
 def poll_delivery(provider: Provider, limit: int = 100) -> int:
@@ -285,10 +371,9 @@ def _sending_allowed(provider: Provider) -> bool:
     return True
 
 
-def _pause(provider: Provider, message: OutboxMessage, reason: str) -> SmsState | None:
+def _pause(provider: Provider, messages: Sequence[OutboxMessage], reason: str) -> None:
     pause_sending(provider.name, reason)
-    _release([message])
-    return None
+    _release(messages)
 
 
 def _renew_lease(message: OutboxMessage) -> bool:
@@ -306,34 +391,34 @@ def _renew_lease(message: OutboxMessage) -> bool:
     return bool(renewed)
 
 
-def _record_temporary_failure(message: OutboxMessage, reason: str, retry_after: float | None) -> SmsState | None:
+def _record_temporary_failure(message: OutboxMessage, reason: str, retry_after: float | None) -> _Outcome:
     now = timezone.now()
     too_old = message.created_at < now - datetime.timedelta(seconds=settings.SMS_RETRY_WINDOW_SECONDS)
     if message.attempts >= settings.SMS_MAX_ATTEMPTS or too_old:
-        return _record(
-            message, SmsState.TECHNICAL_FAILURE, last_error=f"gave up after {message.attempts} attempts: {reason}"[:200]
+        return _Outcome.of(
+            SmsState.TECHNICAL_FAILURE, last_error=f"gave up after {message.attempts} attempts: {reason}"[:200]
         )
     next_attempt_at = now + datetime.timedelta(seconds=retry_delay(message.attempts, retry_after))
     deadline = message.created_at + datetime.timedelta(seconds=settings.SMS_RETRY_WINDOW_SECONDS)
     # A gateway asking us to wait beyond the window still gets one last try at its end, not later.
     next_attempt_at = min(next_attempt_at, max(deadline, now))
-    return _record(message, SmsState.TEMPORARY_FAILURE, next_attempt_at=next_attempt_at, last_error=reason[:200])
+    return _Outcome.of(SmsState.TEMPORARY_FAILURE, next_attempt_at=next_attempt_at, last_error=reason[:200])
 
 
-def _record_unknown(message: OutboxMessage, reason: str) -> SmsState | None:
+def _record_unknown(message: OutboxMessage, reason: str) -> _Outcome:
     """The gateway may have the message. Ask it before anything else, after giving it time to file it."""
     now = timezone.now()
     too_old = message.created_at < now - datetime.timedelta(seconds=settings.SMS_RETRY_WINDOW_SECONDS)
     if message.attempts >= settings.SMS_MAX_ATTEMPTS or too_old:
-        return _record(
-            message, SmsState.UNCONFIRMED, last_error=f"no answer after {message.attempts} attempts: {reason}"[:200]
+        return _Outcome.of(
+            SmsState.UNCONFIRMED, last_error=f"no answer after {message.attempts} attempts: {reason}"[:200]
         )
     wait = max(retry_delay(message.attempts), settings.SMS_TIMEOUT_SECONDS)
     next_attempt_at = now + datetime.timedelta(seconds=wait)
-    return _record(message, SmsState.UNKNOWN, next_attempt_at=next_attempt_at, last_error=reason[:200])
+    return _Outcome.of(SmsState.UNKNOWN, next_attempt_at=next_attempt_at, last_error=reason[:200])
 
 
-def _record_taken(message: OutboxMessage, provider: Provider, result: SendResult) -> SmsState | None:
+def _record_taken(message: OutboxMessage, provider: Provider, result: SendResult) -> _Outcome:
     """The gateway has the message (it said so now, or a lookup found it)."""
     now = timezone.now()
     fields: dict[str, object] = {
@@ -346,12 +431,12 @@ def _record_taken(message: OutboxMessage, provider: Provider, result: SendResult
     if result.cost is not None:
         fields["cost"] = result.cost
     if result.delivery is Delivery.DELIVERED:
-        return _record(message, SmsState.DELIVERED, delivered_at=now, **fields)
+        return _Outcome.of(SmsState.DELIVERED, delivered_at=now, **fields)
     if result.delivery is Delivery.FAILED:
-        return _record(
-            message, SmsState.PERMANENT_FAILURE, **{**fields, "last_error": "the gateway reported it undelivered"}
+        return _Outcome.of(
+            SmsState.PERMANENT_FAILURE, **{**fields, "last_error": "the gateway reported it undelivered"}
         )
-    return _record(message, SmsState.SENT, **fields)
+    return _Outcome.of(SmsState.SENT, **fields)
 
 
 # Once here, the text is no longer needed for a retry.

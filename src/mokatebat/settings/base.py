@@ -184,6 +184,8 @@ SMS_RETRY_WINDOW_SECONDS = int(os.environ.get("SMS_RETRY_WINDOW_SECONDS", 6 * 60
 SMS_LEASE_SECONDS = int(os.environ.get("SMS_LEASE_SECONDS", "60"))
 # While the gateway refuses our key or credit, sending pauses; the account is checked this often.
 SMS_PAUSE_CHECK_SECONDS = int(os.environ.get("SMS_PAUSE_CHECK_SECONDS", "60"))
+# Messages a worker process has in flight to the gateway at once (its round trip bounds throughput).
+SMS_SEND_CONCURRENCY = int(os.environ.get("SMS_SEND_CONCURRENCY", "8"))
 
 # Inquiries (R7): the external registry's JSON endpoint for HTTP inquiry types without their own URL.
 # Empty means no registry is connected: those types are shown as unavailable, not silently queued.

@@ -155,6 +155,7 @@ SMSIR_STATE = {"queued": 3, "delivered": 1, "failed": 2}
 def _handler_for(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:  # noqa: C901 - one small router
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # answer at once on a keep-alive connection, like a real server
 
         def do_GET(self) -> None:
             self._handle("GET", {})

@@ -163,7 +163,8 @@ def test_a_message_not_yet_delivered_is_asked_about_again_later(queue_message, k
 
 
 @pytest.mark.parametrize("answer", [BAD_KEY, NO_CREDIT])
-def test_a_refused_key_or_credit_pauses_sending_without_using_up_retries(queue_message, any_gateway, answer):
+def test_a_refused_key_or_credit_pauses_sending_without_using_up_retries(queue_message, any_gateway, answer, settings):
+    settings.SMS_SEND_CONCURRENCY = 1  # one message in flight: the first refusal stops the batch
     first, second, third = queue_message(), queue_message(), queue_message()
     any_gateway.answer(answer)
 

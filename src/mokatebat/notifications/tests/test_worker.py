@@ -236,7 +236,8 @@ class _StopsTheWorker:
         return SendResult(provider_message_id="ok")
 
 
-def test_a_stop_mid_batch_finishes_the_message_in_hand_and_hands_the_rest_back(queue_message):
+def test_a_stop_mid_batch_finishes_the_message_in_hand_and_hands_the_rest_back(queue_message, settings):
+    settings.SMS_SEND_CONCURRENCY = 1
     first, second, third = queue_message(), queue_message(), queue_message()
     stop = threading.Event()
 

@@ -39,6 +39,7 @@ def _start_worker(gateway, log: Path) -> subprocess.Popen[bytes]:
         "SMS_GATEWAY_URL": gateway.url,
         "SMS_GATEWAY_API_KEY": gateway.api_key,
         "SMS_SENDER": "40401234",
+        "SMS_SEND_CONCURRENCY": "1",  # one message in flight, so the kill lands on the hanging one
         # The kill lands while the worker waits on the hanging gateway; a short lease lets the
         # next worker take the abandoned messages over quickly.
         "SMS_TIMEOUT_SECONDS": "3",
