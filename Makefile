@@ -103,7 +103,7 @@ lint: $(VENV)/.installed
 
 test: setup browser clamav lint
 	MOKATEBAT_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=example.org \
-	  SMS_PROVIDER=http SMS_GATEWAY_URL=https://sms.example.org SMS_GATEWAY_API_KEY=check-only \
+	  SMS_PROVIDER=kavenegar SMS_GATEWAY_API_KEY=check-only SMS_SENDER=40401234 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest --ds=mokatebat.settings.test
 

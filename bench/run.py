@@ -780,6 +780,8 @@ def main() -> None:
     path = OUT_DIR / "results.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"Written to {path.relative_to(ROOT)}")
+    # SMS dispatch (its own database, worker processes and fake gateway); adds its key to results.json.
+    subprocess.run([sys.executable, str(ROOT / "bench" / "sms_dispatch.py")], check=True)
 
 
 if __name__ == "__main__":

@@ -268,6 +268,8 @@ class EventKind(models.TextChoices):
     CLOCK_PAUSED = "clock_paused", _("مهلت پاسخ متوقف شد")
     CLOCK_RESUMED = "clock_resumed", _("مهلت پاسخ ادامه یافت")
     DEADLINE_RESTAMPED = "deadline_restamped", _("مهلت پاسخ با موضوع تازه تعیین شد")
+    # Counter offices (counters app, R24): the issued answer was handed to the citizen.
+    HANDED_OVER = "handed_over", _("پاسخ در دفتر پیشخوان تحویل شد")
 
 
 class ItemEvent(models.Model):

@@ -61,6 +61,9 @@ def describe(event: ItemEvent) -> TimelineEntry:
     elif kind == EventKind.CLOSED:
         title = _("رسیدگی پایان یافت")
         detail = str(Resolution(data.get("resolution", "")).label) if data.get("resolution") else ""
+    elif kind == EventKind.HANDED_OVER:
+        title = _("پاسخ در دفتر پیشخوان تحویل شد")
+        detail = _("دفتر: %(office)s") % {"office": data.get("office", "")}
     elif kind in (EventKind.MEETING_SCHEDULED, EventKind.MEETING_CANCELLED, EventKind.MEETING_REJECTED):
         title = str(EventKind(kind).label)
         detail = event.note  # the meeting's time and place, or the reason, as the citizen's SMS said

@@ -24,6 +24,7 @@ from mokatebat.core.identifiers import mask_mobile
 from mokatebat.core.persian import normalize_text
 from mokatebat.core.ratelimit import exceeded
 from mokatebat.core.replica import first_or_primary, replica_reads
+from mokatebat.core.tracking import clean_tracking_code
 from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
 
@@ -278,7 +279,7 @@ def _miss_is_limited(request: HttpRequest, national_id: str) -> bool:
 @replica_reads
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "correspondence/track.html", {"form": TrackForm()})
+        return render(request, "correspondence/track.html", {"form": _track_form_from_link(request)})
     form = TrackForm(request.POST)
     if _track_is_limited(request, form):
         return rate_limited_response(request)
@@ -294,6 +295,18 @@ def track(request: HttpRequest) -> HttpResponse:
     response = redirect("track-result", public_id=item.public_id)
     _remember(request, response, TRACKED_SESSION_KEY, item)
     return response
+
+
+def _track_form_from_link(request: HttpRequest) -> TrackForm:
+    """An SMS link carries the tracking code, never the national ID: the code is filled in and the
+    citizen types the ID. Anything that is not a valid code is ignored."""
+    try:
+        code = clean_tracking_code(request.GET.get("code", "")[:30])
+    except ValueError:  # InvalidIdentifier included
+        return TrackForm()
+    form = TrackForm(initial={"tracking_code": code})
+    form.fields["national_id"].widget.attrs["autofocus"] = True
+    return form
 
 
 def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm | None = None) -> HttpResponse:

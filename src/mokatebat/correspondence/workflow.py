@@ -155,6 +155,7 @@ SMS_FOR_STEP: dict[str, str] = {
     EventKind.FORWARDED: "item_forwarded",
     EventKind.CLOSED: "item_closed",
     EventKind.DEADLINE_EXTENDED: "deadline_extended",
+    EventKind.HANDED_OVER: "response_handed_over",
 }
 
 # A service request (``services.ServiceRequest``) is an item too, but its citizen asked for a service:
@@ -244,8 +245,10 @@ def _bump(item: Item, *fields: str) -> None:
     item.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _site() -> str:
-    return settings.PUBLIC_SITE_URL
+def _tracking_link(item: Item) -> str:
+    """Where an SMS sends the citizen: the tracking page with the code filled in (the national ID
+    is still asked, so the link alone opens nothing)."""
+    return f"{settings.PUBLIC_SITE_URL}/track/?code={item.tracking_code}"
 
 
 def item_submit(
@@ -309,7 +312,7 @@ def item_submit(
                 _attach(item, upload)
             for pending in kept_uploads:
                 _attach_pending(item, pending)
-            sms = {"site": _site()}
+            sms = {"site": _tracking_link(item)}
             _public_step(item, EventKind.SUBMITTED, at=at, actor=created_by, sms=sms, notify=notify, channel=channel)
     except IntegrityError:
         # Two identical submits raced: the other one won and committed; hand back its item.
@@ -326,7 +329,7 @@ def submission_notify(*, item: Item) -> None:
     it: a service request's SMS names the service, which exists only after ``item_submit``."""
     with transaction.atomic():
         event = item.events.get(kind=EventKind.SUBMITTED)
-        _announce(item, event, {"site": _site()})
+        _announce(item, event, {"site": _tracking_link(item)})
 
 
 def _create_item(*, requester: RequesterDetails, **fields: object) -> Item:
@@ -528,7 +531,9 @@ def action_record(
         item = Item.objects.select_related("agency", "requester").get(pk=item.pk)
         _require(item.status != Status.CLOSED, _("این نامه مختومه است."))
         if public:
-            return _public_step(item, EventKind.ACTION, at=at, actor=actor, note=text, sms={"site": _site()})
+            return _public_step(
+                item, EventKind.ACTION, at=at, actor=actor, note=text, sms={"site": _tracking_link(item)}
+            )
         return _event(item, EventKind.ACTION, at=at, actor=actor, note=text, public=False)
 
 
@@ -574,7 +579,7 @@ def response_issue(
             EventKind.RESPONSE_ISSUED,
             at=at,
             actor=actor,
-            sms={"site": _site()},
+            sms={"site": _tracking_link(item)},
             response=str(response.public_id),
             outgoing_number=response.outgoing_number,
             digest=response.content_sha256,
@@ -582,6 +587,28 @@ def response_issue(
         _open_referrals(item).update(state=Referral.State.DONE, is_active=False, closed_at=at)
         survey_offer(item=item, staff=signer, actors=[actor], unit=unit, at=at)  # R11, in this transaction
     return response
+
+
+def response_hand_over(*, item: Item, actor: User, office: str) -> ItemEvent | None:
+    """A counter office handed the issued answer to the citizen: a public step, texted to them.
+    Handing the same answer over again (a lost copy, a double click) adds no step and no SMS."""
+    with transaction.atomic():
+        item = _locked(item, None)
+        response = item.responses.order_by("-issued_at", "-id").first()
+        _require(response is not None, _("برای این نامه هنوز پاسخی صادر نشده است که تحویل شود."))
+        assert response is not None  # for mypy: _require raised otherwise
+        answer = str(response.public_id)
+        if item.events.filter(kind=EventKind.HANDED_OVER, data__response=answer).exists():
+            return None
+        return _public_step(
+            item,
+            EventKind.HANDED_OVER,
+            at=timezone.now(),
+            actor=actor,
+            sms={"office": office},
+            response=answer,
+            office=office,
+        )
 
 
 def item_close(
@@ -752,7 +779,12 @@ def info_request(*, item: Item, actor: User, question: str) -> InfoRequest:
         request = InfoRequest.objects.create(item=item, question=question, asked_by=actor)
         _bump(item)
         _public_step(
-            item, EventKind.INFO_REQUESTED, at=request.asked_at, actor=actor, note=question, sms={"site": _site()}
+            item,
+            EventKind.INFO_REQUESTED,
+            at=request.asked_at,
+            actor=actor,
+            note=question,
+            sms={"site": _tracking_link(item)},
         )
         _sync_clock(item, at=request.asked_at, actor=actor)
     return request
@@ -848,7 +880,7 @@ def item_reject(
         _bump(item, "status", "resolution")
         _open_referrals(item).update(state=Referral.State.WITHDRAWN, is_active=False, closed_at=at)
         note = reason.strip() if not where_to_go else f"{reason.strip()}\n{_('مرجع صالح')}: {where_to_go.strip()}"
-        _public_step(item, EventKind.REJECTED, at=at, actor=actor, note=note, sms={"site": _site()})
+        _public_step(item, EventKind.REJECTED, at=at, actor=actor, note=note, sms={"site": _tracking_link(item)})
     return item
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from mokatebat.correspondence import workflow as wf
 from mokatebat.correspondence.models import Channel, Item, Response
@@ -79,9 +78,11 @@ def counter_response_print(*, office: Organization, operator: User, response: Re
 
 
 def counter_hand_over(*, office: Organization, operator: User, item: Item) -> CounterVisit:
-    if not item.responses.exists():
-        raise wf.WorkflowError(_("برای این نامه هنوز پاسخی صادر نشده است که تحویل شود."))
-    return _visit(office=office, operator=operator, action=VisitAction.HANDED_OVER, item=item)
+    """The answer changes hands: the counter's record, and a step on the item's timeline that texts
+    the citizen «پاسخ نامه شما در دفتر … تحویل شد» (once per answer)."""
+    with transaction.atomic():
+        wf.response_hand_over(item=item, actor=operator, office=office.name)
+        return _visit(office=office, operator=operator, action=VisitAction.HANDED_OVER, item=item)
 
 
 def registration_fee_charged(item: Item) -> int | None:

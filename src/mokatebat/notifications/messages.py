@@ -3,6 +3,8 @@ so a tracking code copies cleanly into any form."""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -13,12 +15,24 @@ from django.utils.translation import gettext_lazy as _
 class SmsTemplate:
     text: Promise
     variables: frozenset[str]
-    # One-time codes: the worker blanks the stored text once the message is out of its hands.
-    secret: bool = False
+    # One-time codes and one-tap links: staff never read them (the text is shown with ``hidden``
+    # masked), and the worker blanks the stored text once the message is out of its hands.
+    hidden: re.Pattern[str] | None = None
+
+    @property
+    def secret(self) -> bool:
+        return self.hidden is not None
 
 
-def _template(text: Promise, *variables: str, secret: bool = False) -> SmsTemplate:
-    return SmsTemplate(text=text, variables=frozenset(variables), secret=secret)
+# What a staff page must not show: the digits of a one-time code, the token of a survey link.
+CODE = re.compile(r"\d{4,}")
+SURVEY_TOKEN = re.compile(r"(?<=/s/)[^\s/]+")
+MASK = "••••"
+SECRET_REMOVED = "[one-time code or link removed after sending]"  # noqa: S105 - a placeholder, not a secret
+
+
+def _template(text: Promise, *variables: str, hidden: re.Pattern[str] | None = None) -> SmsTemplate:
+    return SmsTemplate(text=text, variables=frozenset(variables), hidden=hidden)
 
 
 def is_secret(template: str) -> bool:
@@ -26,7 +40,37 @@ def is_secret(template: str) -> bool:
     return found is not None and found.secret
 
 
-SECRET_REMOVED = "[one-time code removed after sending]"  # noqa: S105 - a placeholder, not a secret
+def staff_text(template: str, body: str) -> str:
+    """The text as staff may read it: a code or a one-tap link masked, the rest as sent."""
+    if body == SECRET_REMOVED:
+        return str(_("(متن پس از ارسال پاک شد: کد یا پیوند یک‌بارمصرف داشت)"))
+    found = SMS_TEMPLATES.get(template)
+    if found is None or found.hidden is None:
+        return body
+    return found.hidden.sub(MASK, body)
+
+
+# GSM 03.38: the basic set costs one septet, the extension set two (escape + character).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+
+def sms_segments(text: str) -> int:
+    """How many parts the network bills for ``text``: GSM-7 (160 in one part, 153 per part after)
+    when every character is in the GSM alphabet, otherwise UCS-2 (70, then 67 per part), counted
+    in UTF-16 units as the handset does. Persian is always UCS-2."""
+    if all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text):
+        length = sum(2 if char in GSM7_EXTENSION else 1 for char in text)
+        single, multi = 160, 153
+    else:
+        length = len(text.encode("utf-16-le")) // 2
+        single, multi = 70, 67
+    if length <= single:
+        return 1
+    return math.ceil(length / multi)
 
 
 SMS_TEMPLATES: dict[str, SmsTemplate] = {
@@ -173,6 +217,18 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "tracking_code",
         "site",
     ),
+    "response_handed_over": _template(
+        _("{agency}: پاسخ نامه شما در دفتر {office} تحویل شد. کد رهگیری: {tracking_code}"),
+        "agency",
+        "office",
+        "tracking_code",
+    ),
+    "service_request_response_handed_over": _template(
+        _("{agency}: نتیجه درخواست شما در دفتر {office} تحویل شد. کد رهگیری: {tracking_code}"),
+        "agency",
+        "office",
+        "tracking_code",
+    ),
     "service_request_closed": _template(
         _("{agency}: رسیدگی به درخواست شما با کد رهگیری {tracking_code} پایان یافت. نتیجه: {resolution}"),
         "agency",
@@ -190,7 +246,7 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         _("کد ورود شما به سامانه مکاتبات: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),
         "code",
         "minutes",
-        secret=True,
+        hidden=CODE,
     ),
     # Public relations (publicrelations app, R19, R20)
     "pr_thanks": _template(_("{agency}: {message} کد رهگیری: {tracking_code}"), "agency", "message", "tracking_code"),
@@ -233,7 +289,7 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "tracking_code",
     ),
     # Appointments (R13) and satisfaction surveys (R11).
-    "booking_code": _template(_("کد تأیید نوبت‌دهی: {code} — این کد را به کسی ندهید."), "code", secret=True),
+    "booking_code": _template(_("کد تأیید نوبت‌دهی: {code} — این کد را به کسی ندهید."), "code", hidden=CODE),
     "booking_confirmed": _template(
         _("{agency}: نوبت شما در «{calendar}» برای {when} ثبت شد. کد نوبت: {booking_code}. مشاهده یا لغو: {site}"),
         "agency",
@@ -296,5 +352,6 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         "agency",
         "tracking_code",
         "link",
+        hidden=SURVEY_TOKEN,
     ),
 }

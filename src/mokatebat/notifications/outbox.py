@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
-from .messages import SMS_TEMPLATES
+from .messages import SMS_TEMPLATES, sms_segments
 from .models import OutboxMessage, SmsState
 
 if TYPE_CHECKING:
@@ -34,9 +34,10 @@ def queue_sms(
     so the SMS exists exactly when the step does."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_sms must be called inside the step's transaction")
+    body = render_sms(template, context)
     message, _created = OutboxMessage.objects.get_or_create(
         dedup_key=dedup_key,
-        defaults={"item": item, "template": template, "mobile": mobile, "body": render_sms(template, context)},
+        defaults={"item": item, "template": template, "mobile": mobile, "body": body, "segments": sms_segments(body)},
     )
     return message
 
@@ -44,7 +45,14 @@ def queue_sms(
 # A report only moves a message forward. "delivered" is the last word, even after we saw a timeout or
 # gave up (the gateway had taken the message after all); "failed" only follows "sent", so a late or
 # repeated "failed" cannot undo a "delivered" and a "failed" for a message we never sent is ignored.
-DELIVERED_AFTER = [SmsState.SENDING, SmsState.SENT, SmsState.TEMPORARY_FAILURE, SmsState.TECHNICAL_FAILURE]
+DELIVERED_AFTER = [
+    SmsState.SENDING,
+    SmsState.SENT,
+    SmsState.TEMPORARY_FAILURE,
+    SmsState.TECHNICAL_FAILURE,
+    SmsState.UNKNOWN,
+    SmsState.UNCONFIRMED,
+]
 FAILED_AFTER = [SmsState.SENT]
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +19,8 @@ from mokatebat.correspondence.auth import items_visible_to
 from mokatebat.organization.access import staff_required
 from mokatebat.publicrelations.auth import identity_hidden_items
 
-from .models import OutboxMessage, SmsState
+from .messages import staff_text
+from .models import GatewayPause, OutboxMessage, SmsState
 from .outbox import record_delivery_report
 
 REPORT_STATUSES = ("delivered", "failed")  # a tuple: `in` must not hash whatever JSON sent
@@ -36,7 +38,16 @@ def outbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(messages.select_related("item").order_by("-created_at", "-id"), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "notifications/outbox.html", {"page": page, "states": SmsState.choices, "state": state})
+    # One-time codes and survey links are never shown to staff (someone rated could rate themselves).
+    rows = [{"message": m, "text": staff_text(m.template, m.body), "cost": _cost(m)} for m in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "states": SmsState.choices,
+        "state": state,
+        "pause": GatewayPause.objects.filter(provider=settings.SMS_PROVIDER, paused_at__isnull=False).first(),
+    }
+    return render(request, "notifications/outbox.html", context)
 
 
 @csrf_exempt  # called by the gateway, which holds the API key, not a session
@@ -57,6 +68,17 @@ def delivery_report(request: HttpRequest) -> JsonResponse:
     if message is None:
         return JsonResponse({"error": "unknown reference"}, status=404)
     return JsonResponse({"reference": str(message.reference), "state": message.state})
+
+
+COST_UNITS = {"kavenegar": _("ریال"), "smsir": _("واحد اعتبار")}
+
+
+def _cost(message: OutboxMessage) -> str:
+    """The gateway's reported cost with its unit, Persian thousands separator; empty when unknown."""
+    if message.cost is None:
+        return ""
+    amount = f"{message.cost.normalize():,f}".replace(",", "٬")
+    return f"{amount} {COST_UNITS.get(message.provider, '')}".strip()
 
 
 def _from_gateway(request: HttpRequest) -> bool:

@@ -265,6 +265,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mokatebat@localhost")
 
+# `console`, `kavenegar` or `smsir` (notifications/providers.py). SMS_SENDER is the line number the
+# gateway sends from (a government line's 4040… number is simply the sender); SMS_GATEWAY_URL
+# overrides the gateway's public address (tests point it at a local fake).
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_API_KEY = os.environ.get("SMS_GATEWAY_API_KEY", "")
@@ -273,6 +276,10 @@ SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "12"))
 SMS_RETRY_WINDOW_SECONDS = int(os.environ.get("SMS_RETRY_WINDOW_SECONDS", 6 * 60 * 60))
 SMS_LEASE_SECONDS = int(os.environ.get("SMS_LEASE_SECONDS", "60"))
+# While the gateway refuses our key or credit, sending pauses; the account is checked this often.
+SMS_PAUSE_CHECK_SECONDS = int(os.environ.get("SMS_PAUSE_CHECK_SECONDS", "60"))
+# Messages a worker process has in flight to the gateway at once (its round trip bounds throughput).
+SMS_SEND_CONCURRENCY = int(os.environ.get("SMS_SEND_CONCURRENCY", "8"))
 
 # Inquiries (R7): the external registry's JSON endpoint for HTTP inquiry types without their own URL.
 # Empty means no registry is connected: those types are shown as unavailable, not silently queued.

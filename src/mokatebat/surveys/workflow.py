@@ -104,7 +104,7 @@ def survey_offer(
         offered_at=at or timezone.now(),
     )
     queue_sms(
-        dedup_key=f"survey:{survey.token}",
+        dedup_key=f"survey:{item.public_id}",  # never the token: staff read dedup keys in the admin
         template="survey_invite",
         mobile=item.requester.mobile,
         context={

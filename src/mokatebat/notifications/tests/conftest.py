@@ -1,7 +1,9 @@
-"""Fixtures for the SMS tests: a real fake gateway, the HTTP provider pointed at it, queued messages."""
+"""Fixtures for the SMS tests: real fake gateways (Kavenegar, SMS.ir), the worker pointed at one, and
+queued messages."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -15,28 +17,55 @@ from mokatebat.notifications.outbox import queue_sms
 from .fake_gateway import FakeGateway
 
 
-@pytest.fixture
-def gateway() -> Iterator[FakeGateway]:
-    fake = FakeGateway()
+def _running(protocol: str) -> Iterator[FakeGateway]:
+    fake = FakeGateway(protocol=protocol)
     fake.start()
     yield fake
     fake.stop()
 
 
-@pytest.fixture
-def http_sms(settings: Any, gateway: FakeGateway) -> FakeGateway:
-    """The worker sends through the HTTP provider to the fake gateway, with a short timeout."""
-    settings.SMS_PROVIDER = "http"
-    settings.SMS_GATEWAY_URL = gateway.url
-    settings.SMS_GATEWAY_API_KEY = gateway.api_key
+def point_at(settings: Any, fake: FakeGateway) -> FakeGateway:
+    """The worker sends through ``fake``'s protocol to ``fake``, with a short timeout."""
+    settings.SMS_PROVIDER = fake.protocol
+    settings.SMS_GATEWAY_URL = fake.url
+    settings.SMS_GATEWAY_API_KEY = fake.api_key
+    settings.SMS_SENDER = "40401234"  # a government line: just the configured sender
     settings.SMS_TIMEOUT_SECONDS = 0.5
     settings.SMS_LEASE_SECONDS = 30
-    return gateway
+    return fake
+
+
+@pytest.fixture
+def kavenegar_gateway() -> Iterator[FakeGateway]:
+    yield from _running("kavenegar")
+
+
+@pytest.fixture
+def smsir_gateway() -> Iterator[FakeGateway]:
+    yield from _running("smsir")
+
+
+@pytest.fixture
+def kavenegar(settings: Any, kavenegar_gateway: FakeGateway) -> FakeGateway:
+    return point_at(settings, kavenegar_gateway)
+
+
+@pytest.fixture
+def smsir(settings: Any, smsir_gateway: FakeGateway) -> FakeGateway:
+    return point_at(settings, smsir_gateway)
+
+
+@pytest.fixture(params=["kavenegar", "smsir"])
+def any_gateway(request: pytest.FixtureRequest, settings: Any) -> Iterator[FakeGateway]:
+    """Each test using this runs once against each gateway."""
+    for fake in _running(request.param):
+        yield point_at(settings, fake)
 
 
 @pytest.fixture
 def queue_message(db: Any) -> Callable[..., OutboxMessage]:
-    """Queue one SMS the way a workflow step does (inside a transaction), without an item."""
+    """Queue one SMS the way a workflow step does (inside a transaction), without an item. Each gets
+    its own tracking code, so every text is different."""
 
     def _queue(mobile: str = "09121234567") -> OutboxMessage:
         with transaction.atomic():
@@ -44,7 +73,11 @@ def queue_message(db: Any) -> Callable[..., OutboxMessage]:
                 dedup_key=str(uuid.uuid4()),
                 template="item_submitted",
                 mobile=mobile,
-                context={"agency": "وزارت بهداشت", "tracking_code": "1234567890123", "site": "https://example.ir"},
+                context={
+                    "agency": "وزارت بهداشت",
+                    "tracking_code": str(secrets.randbelow(10**13)).zfill(13),
+                    "site": "https://example.ir",
+                },
             )
 
     return _queue

@@ -19,7 +19,7 @@ from mokatebat.notifications.models import OutboxMessage, SmsState
 from mokatebat.notifications.outbox import queue_sms
 from mokatebat.notifications.providers import SendResult
 
-from .fake_gateway import BAD_REQUEST, HANG, OK, SERVER_ERROR, rate_limited
+from .fake_gateway import INVALID_NUMBER, OK, SERVER_ERROR, throttled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,40 +51,25 @@ def test_a_claim_whose_lease_expired_is_due_again(queue_message, settings):
     assert reclaimed.attempts == 2
 
 
-def test_a_successful_send_is_recorded_as_sent_with_the_gateways_id(queue_message, http_sms):
+def test_a_successful_send_is_recorded_as_sent_with_the_gateways_id(queue_message, kavenegar):
     message = queue_message()
 
     assert worker.run_once() == 1
 
     message = _fresh(message)
     assert message.state == SmsState.SENT
-    assert (message.provider, message.provider_message_id) == ("http", "gw-1")
+    assert (message.provider, message.provider_message_id) == ("kavenegar", str(kavenegar.phone[0].id))
+    assert message.cost == 1200 * message.segments == 2400, "Kavenegar bills per part, in rials"
     assert message.sent_at is not None
     assert message.lease_expires_at is None
     assert message.last_error == ""
 
 
-def test_a_timeout_is_retried_later_with_the_same_reference(queue_message, http_sms):
-    message = queue_message()
-    http_sms.answer(HANG)
-
-    worker.run_once()
-
-    message = _fresh(message)
-    assert message.state == SmsState.TEMPORARY_FAILURE
-    assert "timed out" in message.last_error
-    assert message.next_attempt_at > message.created_at
-    with time_machine.travel(message.next_attempt_at + datetime.timedelta(seconds=1)):
-        worker.run_once()
-    assert _fresh(message).state == SmsState.SENT
-    assert [request.reference for request in http_sms.requests] == [str(message.reference)] * 2
-
-
-def test_server_errors_are_retried_with_exponentially_growing_delays(queue_message, http_sms, monkeypatch):
+def test_server_errors_are_retried_with_exponentially_growing_delays(queue_message, kavenegar, monkeypatch):
     # Take the top of each jitter range so the growth is visible.
     monkeypatch.setattr(worker.random, "uniform", lambda _low, high: high)
     message = queue_message()
-    http_sms.answer(SERVER_ERROR, SERVER_ERROR, SERVER_ERROR, OK)
+    kavenegar.answer(SERVER_ERROR, SERVER_ERROR, SERVER_ERROR, OK)
     delays = []
 
     with time_machine.travel(timezone.now(), tick=False) as clock:
@@ -99,12 +84,12 @@ def test_server_errors_are_retried_with_exponentially_growing_delays(queue_messa
 
     assert delays == [10, 20, 40]
     assert _fresh(message).state == SmsState.SENT
-    assert len(http_sms.requests) == 4
+    assert len(kavenegar.sends()) == 4
 
 
-def test_a_rate_limit_waits_as_long_as_the_gateways_retry_after(queue_message, http_sms):
+def test_a_rate_limit_waits_as_long_as_the_gateways_retry_after(queue_message, kavenegar):
     message = queue_message()
-    http_sms.answer(rate_limited("300"))
+    kavenegar.answer(throttled("300"))
 
     with time_machine.travel(timezone.now(), tick=False):
         worker.run_once()
@@ -116,9 +101,9 @@ def test_a_rate_limit_waits_as_long_as_the_gateways_retry_after(queue_message, h
     assert "429" in message.last_error
 
 
-def test_a_refused_message_is_a_permanent_failure_and_never_retried(queue_message, http_sms):
+def test_a_refused_message_is_a_permanent_failure_and_never_retried(queue_message, kavenegar):
     message = queue_message()
-    http_sms.answer(BAD_REQUEST)
+    kavenegar.answer(INVALID_NUMBER)
 
     worker.run_once()
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
@@ -126,13 +111,13 @@ def test_a_refused_message_is_a_permanent_failure_and_never_retried(queue_messag
 
     message = _fresh(message)
     assert message.state == SmsState.PERMANENT_FAILURE
-    assert "400" in message.last_error
-    assert len(http_sms.requests) == 1
+    assert "411" in message.last_error
+    assert len(kavenegar.sends()) == 1
 
 
-def test_after_the_last_attempt_a_message_becomes_a_technical_failure(queue_message, http_sms, settings):
+def test_after_the_last_attempt_a_message_becomes_a_technical_failure(queue_message, kavenegar, settings):
     settings.SMS_MAX_ATTEMPTS = 3
-    http_sms.default = SERVER_ERROR
+    kavenegar.default = SERVER_ERROR
     message = queue_message()
 
     with time_machine.travel(timezone.now(), tick=False) as clock:
@@ -143,13 +128,13 @@ def test_after_the_last_attempt_a_message_becomes_a_technical_failure(queue_mess
 
     message = _fresh(message)
     assert message.state == SmsState.TECHNICAL_FAILURE
-    assert message.last_error == "gave up after 3 attempts: gateway error 500"
-    assert len(http_sms.requests) == 3
+    assert message.last_error == "gave up after 3 attempts: Kavenegar: gateway error (500)"
+    assert len(kavenegar.requests) == 3
 
 
-def test_a_message_older_than_the_retry_window_fails_technically_on_its_next_error(queue_message, http_sms, settings):
+def test_a_message_older_than_the_retry_window_fails_technically_on_its_next_error(queue_message, kavenegar, settings):
     message = queue_message()
-    http_sms.answer(SERVER_ERROR)
+    kavenegar.answer(SERVER_ERROR)
 
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=settings.SMS_RETRY_WINDOW_SECONDS + 1)):
         worker.run_once()
@@ -157,7 +142,7 @@ def test_a_message_older_than_the_retry_window_fails_technically_on_its_next_err
     assert _fresh(message).state == SmsState.TECHNICAL_FAILURE
 
 
-def test_a_stale_worker_sends_nothing_once_its_claim_was_taken_over(queue_message, http_sms, settings):
+def test_a_stale_worker_sends_nothing_once_its_claim_was_taken_over(queue_message, kavenegar, settings):
     queue_message()
     [stale] = worker.claim_batch(10)
 
@@ -166,7 +151,7 @@ def test_a_stale_worker_sends_nothing_once_its_claim_was_taken_over(queue_messag
         assert worker.deliver(stale) is None
         assert worker.deliver(current) == SmsState.SENT
 
-    assert len(http_sms.requests) == 1
+    assert [request.method for request in kavenegar.requests] == ["GET", "POST"], "asked about it, then sent once"
 
 
 class _TakenOverDuringSend:
@@ -189,14 +174,28 @@ def test_a_stale_workers_outcome_never_overwrites_a_newer_claim(queue_message):
     assert (message.state, message.attempts, message.provider_message_id) == (SmsState.SENDING, 2, "")
 
 
-def test_an_abandoned_claim_with_no_attempts_left_becomes_a_technical_failure(queue_message, settings):
+def test_an_abandoned_claim_with_no_attempts_left_is_asked_about_and_not_sent_again(queue_message, kavenegar, settings):
     message = queue_message()
     OutboxMessage.objects.filter(pk=message.pk).update(
         state=SmsState.SENDING, attempts=settings.SMS_MAX_ATTEMPTS, lease_expires_at=timezone.now()
     )
 
+    assert worker.run_once() == 1
+
+    message = _fresh(message)
+    assert message.state == SmsState.TECHNICAL_FAILURE
+    assert message.last_error.endswith("the gateway never took it")
+    assert kavenegar.sends() == [], "asked about, never sent again"
+
+
+def test_a_claim_the_worker_keeps_dying_on_ends_unconfirmed_not_failed(queue_message, settings):
+    message = queue_message()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=SmsState.SENDING, attempts=settings.SMS_MAX_ATTEMPTS + 3, lease_expires_at=timezone.now()
+    )
+
     assert worker.claim_batch(10) == []
-    assert _fresh(message).state == SmsState.TECHNICAL_FAILURE
+    assert _fresh(message).state == SmsState.UNCONFIRMED
 
 
 class _Broken:
@@ -206,13 +205,13 @@ class _Broken:
         raise KeyError("bug")
 
 
-def test_a_provider_bug_counts_as_a_failed_attempt_and_does_not_stop_the_worker(queue_message):
+def test_a_provider_bug_is_an_unknown_outcome_and_does_not_stop_the_worker(queue_message):
     message = queue_message()
 
     assert worker.run_once(provider=_Broken()) == 1
 
     message = _fresh(message)
-    assert message.state == SmsState.TEMPORARY_FAILURE
+    assert message.state == SmsState.UNKNOWN, "the request may have gone out before the bug"
     assert message.last_error == "unexpected error in the provider (KeyError)"
 
 
@@ -237,7 +236,8 @@ class _StopsTheWorker:
         return SendResult(provider_message_id="ok")
 
 
-def test_a_stop_mid_batch_finishes_the_message_in_hand_and_hands_the_rest_back(queue_message):
+def test_a_stop_mid_batch_finishes_the_message_in_hand_and_hands_the_rest_back(queue_message, settings):
+    settings.SMS_SEND_CONCURRENCY = 1
     first, second, third = queue_message(), queue_message(), queue_message()
     stop = threading.Event()
 
@@ -264,7 +264,7 @@ def test_run_worker_once_sends_what_is_due_and_exits(queue_message, settings):
     assert (message.state, message.provider) == (SmsState.SENT, "console")
 
 
-def test_a_one_time_code_is_sent_and_then_gone_from_the_database(http_sms):
+def test_a_one_time_code_is_sent_and_then_gone_from_the_database(kavenegar):
     with transaction.atomic():
         message = queue_sms(
             dedup_key="sign-in-code-test",
@@ -275,6 +275,6 @@ def test_a_one_time_code_is_sent_and_then_gone_from_the_database(http_sms):
 
     assert worker.run_once() == 1
 
-    assert "482913" in str(http_sms.requests[-1].payload), "the citizen still receives the code"
+    assert "482913" in kavenegar.phone[-1].text, "the citizen still receives the code"
     assert _fresh(message).state == SmsState.SENT
     assert not OutboxMessage.objects.filter(body__contains="482913").exists()

@@ -26,60 +26,62 @@ A_DAY_IN_FARVARDIN = datetime.datetime(2025, 3, 25, 8, 0, tzinfo=datetime.UTC)
 
 def _send_and_collect(gateway) -> list[str]:
     """Run the worker and return the texts that reached the gateway during this run."""
-    before = len(gateway.requests)
+    before = len(gateway.phone)
     worker.run_once()
     return gateway.texts()[before:]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_each_public_step_sends_one_sms_once_and_internal_steps_send_none(submit, clerk, unit, http_sms):
-    agency, site = "وزارت بهداشت", settings.PUBLIC_SITE_URL
+def test_each_public_step_sends_one_sms_once_and_internal_steps_send_none(submit, clerk, unit, kavenegar):
+    agency = "وزارت بهداشت"
 
     with time_machine.travel(A_DAY_IN_FARVARDIN):
         item = submit()
         code = item.tracking_code
-        assert _send_and_collect(http_sms) == [
+        # The link leads to the item: the tracking page with the code filled in.
+        site = f"{settings.PUBLIC_SITE_URL}/track/?code={code}"
+        assert _send_and_collect(kavenegar) == [
             f"{agency}: نامه شما دریافت شد. کد رهگیری: {code}. پیگیری با کد ملی و کد رهگیری در {site}"
         ]
 
         item = item_register(item=item, actor=clerk)
-        assert _send_and_collect(http_sms) == [
+        assert _send_and_collect(kavenegar) == [
             f"{agency}: نامه شما با شماره {item.registration_number} در تاریخ 1404/01/05 ثبت شد. کد رهگیری: {code}"
         ]
 
     item_refer(item=item, actor=clerk, unit=unit, instruction="بررسی و گزارش فوری")
-    assert _send_and_collect(http_sms) == [
+    assert _send_and_collect(kavenegar) == [
         f"{agency}: نامه شما با کد رهگیری {code} برای رسیدگی به «اداره کل نظارت بر درمان» ارجاع شد."
     ]
 
     action_record(item=item, actor=clerk, text="یادداشت داخلی کارشناس", public=False)
-    assert _send_and_collect(http_sms) == [], "an internal action is not announced"
+    assert _send_and_collect(kavenegar) == [], "an internal action is not announced"
 
     action_record(item=item, actor=clerk, text="پرونده از بیمارستان استعلام شد.", public=True)
-    assert _send_and_collect(http_sms) == [
+    assert _send_and_collect(kavenegar) == [
         f"{agency}: اقدام تازه\u200cای روی نامه شما با کد رهگیری {code} ثبت شد. جزئیات در {site}"
     ]
 
     response_issue(item=item, actor=clerk, body="پرونده بررسی و اصلاح شد.")
-    answer, survey = sorted(_send_and_collect(http_sms), key=lambda text: "/s/" in text)
+    answer, survey = sorted(_send_and_collect(kavenegar), key=lambda text: "/s/" in text)
     assert answer == f"{agency}: پاسخ نامه شما با کد رهگیری {code} صادر شد. متن پاسخ در {site}"
     assert survey.startswith(f"{agency}: از رسیدگی به درخواست {code} چقدر راضی بودید؟")  # R11, once per item
 
     item_close(item=item, actor=clerk, resolution=Resolution.ANSWERED)
-    assert _send_and_collect(http_sms) == [
+    assert _send_and_collect(kavenegar) == [
         f"{agency}: رسیدگی به نامه شما با کد رهگیری {code} پایان یافت. نتیجه: پاسخ داده شد"
     ]
 
-    assert _send_and_collect(http_sms) == [], "running the worker again sends nothing more"
+    assert _send_and_collect(kavenegar) == [], "running the worker again sends nothing more"
     messages = OutboxMessage.objects.filter(item=item)
     assert messages.count() == 7  # six steps and the survey invitation
     assert set(messages.values_list("state", flat=True)) == {SmsState.SENT}
-    assert {request.payload["to"] for request in http_sms.requests} == {"09121234567"}
-    assert sorted(http_sms.accepted_counts().values()) == [1] * 7, "each reference reached the gateway once"
+    assert {sent.mobile for sent in kavenegar.phone} == {"09121234567"}
+    assert sorted(kavenegar.phone_counts().values()) == [1] * 7, "each message reached the phone once"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_repeating_a_step_does_not_queue_a_second_sms(submit, clerk, http_sms):
+def test_repeating_a_step_does_not_queue_a_second_sms(submit, clerk, kavenegar):
     item = submit()
     item_register(item=item, actor=clerk)
     item_register(item=item, actor=clerk)
@@ -90,4 +92,4 @@ def test_repeating_a_step_does_not_queue_a_second_sms(submit, clerk, http_sms):
 
     templates = OutboxMessage.objects.filter(item=item).order_by("id").values_list("template", flat=True)
     assert list(templates) == ["item_submitted", "item_registered", "item_closed"]
-    assert len(http_sms.requests) == 3
+    assert len(kavenegar.sends()) == 3

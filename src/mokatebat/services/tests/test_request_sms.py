@@ -78,7 +78,7 @@ def test_a_request_without_a_responsible_unit_gets_one_received_sms_with_its_tra
 
     assert texts(item) == [
         f"{AGENCY}: درخواست خدمت «{SERVICE}» دریافت شد. کد رهگیری: {item.tracking_code}. "
-        f"پیگیری با کد ملی و کد رهگیری در {settings.PUBLIC_SITE_URL}"
+        f"پیگیری با کد ملی و کد رهگیری در {settings.PUBLIC_SITE_URL}/track/?code={item.tracking_code}"
     ]
     assert item.events.get(kind=EventKind.SUBMITTED).is_public
 
@@ -127,6 +127,7 @@ LATER_STEPS: dict[str, Callable[[Item, User, Unit, Organization], object]] = {
         title="پروانه",
         text="پروانه تأسیس مطب صادر شد.",
     ),
+    "handed_over": lambda item, clerk, unit, other: _handed_over(item, clerk, unit, other),
     "closed": lambda item, clerk, unit, other: cw.item_close(
         item=_registered(item, clerk), actor=clerk, resolution=Resolution.NO_ACTION_NEEDED
     ),
@@ -134,6 +135,11 @@ LATER_STEPS: dict[str, Callable[[Item, User, Unit, Organization], object]] = {
         item=_referred(item, clerk, unit), actor=clerk, days=5, reason="نیاز به بازدید کارشناس"
     ),
 }
+
+
+def _handed_over(item: Item, clerk: User, unit: Unit, other: Organization) -> object:
+    LATER_STEPS["response_issued"](item, clerk, unit, other)
+    return cw.response_hand_over(item=item, actor=clerk, office="پیشخوان ۱۲۳")
 
 
 def test_every_step_the_citizen_hears_about_has_its_service_request_wording() -> None:
@@ -167,5 +173,5 @@ def test_the_outcome_sms_names_the_service(
     sms = OutboxMessage.objects.get(item=request_item, template="service_request_response_issued")
     assert sms.body == (
         f"{AGENCY}: نتیجه درخواست خدمت «{SERVICE}» با کد رهگیری {request_item.tracking_code} صادر شد. "
-        f"مشاهده و دریافت در {settings.PUBLIC_SITE_URL}"
+        f"مشاهده و دریافت در {settings.PUBLIC_SITE_URL}/track/?code={request_item.tracking_code}"
     )
