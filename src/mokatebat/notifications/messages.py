@@ -240,7 +240,7 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
         _("کد تأیید شماره همراه برای ثبت نامه شما: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),
         "code",
         "minutes",
-        secret=True,
+        hidden=CODE,
     ),
     "account_sign_in_code": _template(
         _("کد ورود شما به سامانه مکاتبات: {code}\nاین کد تا {minutes} دقیقه معتبر است. آن را به هیچ‌کس ندهید."),
