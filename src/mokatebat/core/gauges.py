@@ -55,3 +55,11 @@ def items_by_channel() -> GaugeSamples:
 def worker_heartbeat_age() -> GaugeSamples:
     for loop, age in sorted(heartbeat_ages().items()):
         yield (loop,), -1.0 if age is None else age
+
+
+@register_gauge("mokatebat_items_overdue", "Open items past their answer date, by agency.", ["agency"])
+def items_overdue() -> GaugeSamples:
+    from mokatebat.correspondence.escalation import overdue_counts
+
+    for agency, count in sorted(overdue_counts().items()):
+        yield (agency,), count

@@ -75,6 +75,15 @@ def sms_backlog() -> Check:
     return Check(age <= limit, {"oldest_pending_age_seconds": _round(age), "max_age_seconds": limit})
 
 
+def sms_gateway() -> Check:
+    """SMS can go out: the provider's settings work and the gateway has not refused our key or credit
+    (sending is paused then, see notifications.health)."""
+    from mokatebat.notifications.health import sms_problems
+
+    problems = sms_problems()
+    return Check(not problems, {"problems": problems} if problems else {})
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 

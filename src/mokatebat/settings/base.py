@@ -346,6 +346,7 @@ READINESS_CHECKS = [
     "mokatebat.core.health.migrations",
     "mokatebat.core.health.worker_heartbeats",
     "mokatebat.core.health.sms_backlog",
+    "mokatebat.core.health.sms_gateway",
 ]
 # A worker loop silent this long is stale (an inquiry loop may legitimately wait up to 120 s on a registry).
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "150"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from mokatebat.core.heartbeat import EXPECTED_LOOPS, Heartbeat
 from mokatebat.core.metrics import GaugeSamples, register_gauge, unregister_gauge
 from mokatebat.core.models import WorkerHeartbeat
-from mokatebat.notifications.models import OutboxMessage
+from mokatebat.notifications.models import GatewayPause, OutboxMessage
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_readyz_passes_when_the_worker_beats(client: Client, beating: None) -> N
     assert response.status_code == 200, response.json()
     checks = response.json()["checks"]
     assert all(check["ok"] for check in checks.values())
-    assert set(checks) == {"database", "migrations", "worker_heartbeats", "sms_backlog"}
+    assert set(checks) == {"database", "migrations", "worker_heartbeats", "sms_backlog", "sms_gateway"}
 
 
 def test_readyz_fails_when_a_loop_went_silent(client: Client, beating: None, settings: Any) -> None:
@@ -118,3 +118,24 @@ def test_a_broken_gauge_does_not_break_the_scrape(client: Client, db: Any) -> No
     assert response.status_code == 200
     assert "mokatebat_test_broken" not in response.content.decode()
     assert "mokatebat_sms_outbox_messages" in response.content.decode()
+
+
+def test_readyz_fails_while_the_gateway_has_paused_sending(client: Client, beating: None, settings: Any) -> None:
+    settings.SMS_PROVIDER = "kavenegar"
+    settings.SMS_GATEWAY_API_KEY = "a-key"
+    settings.SMS_SENDER = "40401234"
+    GatewayPause.objects.create(provider="kavenegar", paused_at=timezone.now(), reason="401: invalid API key")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    check = response.json()["checks"]["sms_gateway"]
+    assert check["ok"] is False
+    assert "invalid API key" in check["problems"][0]
+    GatewayPause.objects.filter(provider="kavenegar").update(paused_at=None)  # a later account check passed
+    assert client.get("/readyz").status_code == 200
+
+
+def test_metrics_count_overdue_items_per_agency(client: Client, beating: None, submit: Any) -> None:
+    late = submit(at=timezone.now() - datetime.timedelta(days=80))  # a letter's 30 working days are long gone
+    submit()
+    text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert f'mokatebat_items_overdue{{agency="{late.agency.code}"}} 1.0' in text
