@@ -448,7 +448,10 @@ def _e_service(
 
     def submit() -> Item:
         key = f"open311:{uuid.uuid4().hex}"  # the spec has no idempotency key; one request, one item
-        item, _created = submit_service_request(entry, filled, idempotency_key=key, created_by=client.user, note=note)
+        notify = may_text_submitter(request, filled.form.cleaned_data["mobile"], entry.agency)
+        item, _created = submit_service_request(
+            entry, filled, idempotency_key=key, created_by=client.user, note=note, notify=notify
+        )
         return item
 
     return submit, {}

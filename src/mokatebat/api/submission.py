@@ -73,6 +73,7 @@ def submit_service_request(
     idempotency_key: str,
     created_by: User | None = None,
     note: str = "",
+    notify: bool = True,
 ) -> tuple[Item, bool]:
     """The one e-service submit step, as the web page calls it; (item, created)."""
     assert entry.service is not None
@@ -87,4 +88,5 @@ def submit_service_request(
         idempotency_key=idempotency_key,
         created_by=created_by,
         note=note,
+        notify=notify,
     )

@@ -171,7 +171,9 @@ class ServiceRequestSubmit(NoStoreMixin, PublicView):
         if submission_exceeded(request._request, national_id=national_id, mobile=filled.form.cleaned_data["mobile"]):
             raise Throttled(wait=3600)
         key = _idempotency_key(request, f"service:{entry.code}", national_id) or f"api:{uuid.uuid4().hex}"
-        item, created = submit_service_request(entry, filled, idempotency_key=key)
+        mobile = filled.form.cleaned_data["mobile"]
+        notify = may_text_submitter(request._request, mobile, entry.service.agency)
+        item, created = submit_service_request(entry, filled, idempotency_key=key, notify=notify)
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(s.SubmittedSerializer(item).data, status=answer)
 

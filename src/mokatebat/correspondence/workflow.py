@@ -422,11 +422,17 @@ def _format_number(organization: Organization, year: int, number: int) -> str:
 
 
 def item_register(
-    *, item: Item, actor: User | None, at: datetime.datetime | None = None, expected_version: int | None = None
+    *,
+    item: Item,
+    actor: User | None,
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+    notify: bool = True,
 ) -> Item:
     """Give the item the agency's official registration number and date (R2, R4).
 
-    The number is taken last, under the counter's row lock, so the lock is held briefly.
+    The number is taken last, under the counter's row lock, so the lock is held briefly. ``notify``
+    False: the step is on the timeline but no SMS goes (a public form's unproven mobile over its cap).
     """
     at = at or timezone.now()
     with transaction.atomic():
@@ -445,6 +451,7 @@ def item_register(
             at=at,
             actor=actor,
             sms={"registration_number": item.registration_number, "date": to_ascii_digits(format_jalali_date(at))},
+            notify=notify,
             registration_number=item.registration_number,
         )
     return item

@@ -20,7 +20,7 @@ from mokatebat.core.http import rate_limited_response, redirect_with_input, retr
 from mokatebat.core.i18n import screen_digits
 from mokatebat.core.replica import replica_reads
 from mokatebat.correspondence.forms import new_form_nonce, refuse_reused_nonce
-from mokatebat.correspondence.limits import submission_exceeded
+from mokatebat.correspondence.limits import may_text_submitter, submission_exceeded
 from mokatebat.correspondence.views import RECEIPTS_SESSION_KEY, TRACKED_SESSION_KEY, _get_item_for_session, _remember
 from mokatebat.correspondence.workflow import IdempotencyKeyReused, WorkflowError
 from mokatebat.organization.access import staff_required
@@ -117,6 +117,7 @@ def request_new(request: HttpRequest, agency_code: str, code: str) -> HttpRespon
                 documents=form.checked,
                 kept_documents=form.kept,
                 idempotency_key=f"service:{form.cleaned_data['nonce']}",
+                notify=may_text_submitter(request, data["mobile"], service.agency),
             )
         except IdempotencyKeyReused as error:
             # Another request under this form's key: answered here, so the old key does not travel back.

@@ -211,11 +211,13 @@ def service_request_submit(
     at: datetime.datetime | None = None,
     created_by: User | None = None,
     note: str = "",
+    notify: bool = True,
 ) -> tuple[Item, bool]:
     """The citizen's request: an item (tracking code, SMS) and its ``ServiceRequest`` in one
     transaction, then registered and referred to the service's responsible unit, or left to the
     secretariat. Either way the submission sends the citizen one SMS that names the service and
-    carries the tracking code (and, when routed, the registration number); every step stays public."""
+    carries the tracking code (and, when routed, the registration number); every step stays public.
+    ``notify`` False stores everything the same and texts nothing (an unproven mobile over its cap)."""
     card = service.published_version
     _require(card is not None, _("این خدمت منتشر نشده است."))
     assert card is not None
@@ -245,7 +247,7 @@ def service_request_submit(
         cw.item_restamp(item=item)  # the card's declared duration is the most specific deadline
         ask_declared(item=item, inquiry_types=list(card.inquiry_types.all()))
         if card.responsible_unit is not None and card.responsible_unit.is_active:
-            cw.item_register(item=item, actor=None)  # its SMS carries the tracking code, number and date
+            cw.item_register(item=item, actor=None, notify=notify)  # its SMS: tracking code, number and date
             cw.item_refer(
                 item=item,
                 actor=None,
@@ -253,7 +255,7 @@ def service_request_submit(
                 instruction=_("ارجاع خودکار درخواست خدمت «%(title)s»") % {"title": card.title},
                 notify=False,
             )
-        else:
+        elif notify:
             cw.submission_notify(item=item)
     return item, True
 

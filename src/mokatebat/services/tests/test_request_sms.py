@@ -175,3 +175,20 @@ def test_the_outcome_sms_names_the_service(
         f"{AGENCY}: نتیجه درخواست خدمت «{SERVICE}» با کد رهگیری {request_item.tracking_code} صادر شد. "
         f"مشاهده و دریافت در {settings.PUBLIC_SITE_URL}/track/?code={request_item.tracking_code}"
     )
+
+
+def test_an_unproven_mobile_over_its_daily_cap_gets_no_sms_but_every_request_is_kept(
+    service: Service, doctor_id: str, applicant_id: str, settings: Any
+) -> None:
+    """Issue 18: a public form must not let anyone make the agency text a stranger's phone all day."""
+    settings.SMS_UNPROVEN_PER_MOBILE_PER_DAY = "2/d"
+    url = reverse("service-request", args=[service.agency.code, service.code])
+    for _ in range(3):
+        assert Client().post(url, answers(doctor_id, applicant_id)).status_code == 302
+
+    assert Item.objects.count() == 3
+    assert OutboxMessage.objects.filter(mobile="09121234567").count() == 2
+    last = Item.objects.order_by("-pk").first()
+    assert last is not None
+    assert last.registration_number  # registered and referred as always, only not texted
+    assert last.events.filter(kind=EventKind.REGISTERED, is_public=True).exists()
