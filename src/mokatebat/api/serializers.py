@@ -195,15 +195,15 @@ class ServiceRequestSerializer(RequesterFieldsSerializer):
     )
 
 
+# Only what reaches an agency's own desk: "online" and "counter_office" have their own doors.
+RECEIVED_CHANNEL_CHOICES = [(c.value, c.label) for c in (Channel.IN_PERSON, Channel.POST, Channel.PHONE)]
+
+
 class ClientSubmitSerializer(SubmitSerializer):
     """A letter the agency's own system received (by post, in person, by phone) and hands over."""
 
     agency = serializers.HiddenField(default="")
-    # Only what reaches an agency's own desk: "online" and "counter_office" have their own doors.
-    channel = serializers.ChoiceField(
-        choices=[(c.value, c.label) for c in (Channel.IN_PERSON, Channel.POST, Channel.PHONE)],
-        default=Channel.IN_PERSON,
-    )
+    channel = serializers.ChoiceField(choices=RECEIVED_CHANNEL_CHOICES, default=Channel.IN_PERSON)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs["agency"] = self.context["agency"].code

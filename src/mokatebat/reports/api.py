@@ -13,24 +13,28 @@ from mokatebat.organization.models import Organization
 
 from .stats import agency_stats, network_stats
 
+SUPPRESSED = 'Aggregates over the last twelve Jalali months. Any count from 1 to 4 is "<5".'
 
-@extend_schema(
-    tags=["public"],
-    summary="Public statistics of the whole network and each agency's headline figures",
-    description='Aggregates over the last twelve Jalali months. Any count below 5 is "<5".',
-    responses={200: OpenApiTypes.OBJECT},
-)
+
 class NetworkStats(PublicView):
+    @extend_schema(
+        tags=["public"],
+        operation_id="stats_network",
+        summary="Public statistics of the whole network and each agency's headline figures",
+        description=SUPPRESSED,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request) -> Response:
         return Response(network_stats())
 
 
-@extend_schema(
-    tags=["public"],
-    summary="Public statistics of one agency",
-    description='Aggregates over the last twelve Jalali months. Any count below 5 is "<5".',
-    responses={200: OpenApiTypes.OBJECT},
-)
 class AgencyStats(PublicView):
+    @extend_schema(
+        tags=["public"],
+        operation_id="stats_agency",
+        summary="Public statistics of one agency",
+        description=SUPPRESSED,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, code: str) -> Response:
         return Response(agency_stats(get_object_or_404(Organization.objects.agencies(), code=code)))

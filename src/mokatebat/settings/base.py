@@ -396,6 +396,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "mokatebat.organization.models.Unit.Kind",
         "ServiceTypeEnum": "mokatebat.api.catalogue.ServiceType",
         "FieldTypeEnum": "mokatebat.services.models.FieldType",
+        "ChannelEnum": "mokatebat.correspondence.models.Channel",
+        "ReceivedChannelEnum": "mokatebat.api.serializers.RECEIVED_CHANNEL_CHOICES",
     },
 }
 API_PUBLIC_SUBMIT_RATE = os.environ.get("API_PUBLIC_SUBMIT_RATE", "20/h")
