@@ -148,7 +148,7 @@ def clock_stamp(item: Item, *, at: datetime.datetime | None = None) -> ItemClock
     moved = policy.answer_days + clock.paused_working_days + clock.extended_days
     _set_answer_by(clock, calendar.add(received_on, moved), calendar)
     clock.stamped_at = at or timezone.now()
-    clock.save()
+    clock.save(force_insert=old is None)  # a new clock is one INSERT, not an UPDATE that finds nothing
     return clock
 
 
@@ -266,8 +266,9 @@ def due_from_clock(item: Item, today: datetime.date | None = None) -> Due | None
     return _due(item, clock, today)
 
 
-def due_of(item: Item, today: datetime.date | None = None) -> Due:
-    return _due(item, clock_of(item), today)
+def due_of(item: Item, today: datetime.date | None = None, *, clock: ItemClock | None = None) -> Due:
+    """The item's due state; pass its ``clock`` when the caller already has it (one read, not two)."""
+    return _due(item, clock or clock_of(item), today)
 
 
 def _due(item: Item, clock: ItemClock, today: datetime.date | None) -> Due:

@@ -301,6 +301,7 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
     # A former agency (it forwarded the item away) sees the receiving agency's inside work no more.
     handed_over = handed_over_at(user, item)
     before = Q() if handed_over is None else Q(created_at__lte=handed_over)
+    clock = deadlines.clock_of(item)
     context: dict[str, Any] = {
         "item": item,
         "history": _history(item, user),
@@ -317,8 +318,8 @@ def _item_page(request: HttpRequest, item: Item, status: int = 200, **forms: Any
         "acting_referrals": acting_referrals,
         "signable_units": {u for u in unit_ids_of(user, managers_only=True)},
         "days_waiting": (timezone.now() - item.submitted_at).days,
-        "due": deadlines.due_of(item),
-        "clock": deadlines.clock_of(item),
+        "clock": clock,
+        "due": deadlines.due_of(item, clock=clock),
     }
     if _may_extend(user, item) and item.status not in (Status.ANSWERED, Status.CLOSED):
         context["extend_form"] = forms.get("extend_form") or f.ExtendDeadlineForm()

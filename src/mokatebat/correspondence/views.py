@@ -29,7 +29,7 @@ from mokatebat.organization.models import Organization, Unit
 from mokatebat.publicrelations.workflow import pr_received_online
 
 from .auth import find_item_for_requester
-from .deadlines import due_of
+from .deadlines import due_from_clock, due_of
 from .forms import CitizenReplyForm, SubmitLetterForm, TrackForm, new_form_nonce, refuse_reused_nonce
 from .limits import may_text_submitter, submission_exceeded
 from .models import Item, Status
@@ -84,7 +84,7 @@ def _get_item_for_session(request: HttpRequest, key: str, public_id: uuid.UUID) 
     if str(public_id) not in _remembered(request, key):
         raise Http404
     item = first_or_primary(
-        Item.objects.select_related("agency", "addressed_unit", "requester").filter(public_id=public_id)
+        Item.objects.select_related("agency", "addressed_unit", "requester", "clock").filter(public_id=public_id)
     )
     if item is None:
         raise Http404
@@ -320,7 +320,7 @@ def _track_page(request: HttpRequest, item: Item, reply_form: CitizenReplyForm |
         "open_question": open_question,
         "reply_form": reply_form or CitizenReplyForm(),
         "days_waiting": (ended_at - item.submitted_at).days,
-        "due": due_of(item),
+        "due": due_from_clock(item) or due_of(item),  # the clock came with the item
     }
     return render(request, "correspondence/track_result.html", context, status=400 if reply_form else 200)
 

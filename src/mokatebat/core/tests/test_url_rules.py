@@ -7,11 +7,13 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 
 PUBLIC = {
     "home",
     "letter-new",
     "letter-receipt",  # checked against the browser's session instead
+    "letter-confirm-mobile",  # the letter waiting for its mobile's code lives in the browser's session
     "unit-options",
     "track",
     "track-result",  # checked against the browser's session instead
@@ -94,7 +96,10 @@ def named_patterns() -> list[URLPattern]:
 
 
 def url_for(pattern: URLPattern) -> str:
-    kwargs = {name: uuid.uuid4() for name in pattern.pattern.converters}
+    kwargs = {
+        name: 1 if isinstance(converter, IntConverter) else uuid.uuid4()
+        for name, converter in pattern.pattern.converters.items()
+    }
     return reverse(pattern.name, kwargs=kwargs)  # type: ignore[arg-type]
 
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from mokatebat.core.jalali import TEHRAN
+from mokatebat.core.persian import persian_text_digits
 from mokatebat.correspondence.models import Item, Kind
 from mokatebat.correspondence.workflow import (
     info_request,
@@ -96,8 +97,8 @@ def test_sorting_by_due_date_pages_by_keyset(received: Callable[..., Item], cler
     from mokatebat.correspondence import staff_views
 
     monkeypatch.setattr(staff_views, "PAGE_SIZE", 2)
-    subjects = [
-        received(kind=kind, subject=f"مورد {n}").subject
+    subjects = [  # as the page shows them: digits in Persian
+        persian_text_digits(received(kind=kind, subject=f"مورد {n}").subject)
         for n, kind in enumerate([Kind.LETTER, Kind.COMPLAINT, Kind.REQUEST])
     ]
     client = client_for(clerk)

@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from mokatebat.core.cached import forget_cached_rows
+from mokatebat.core.persian import persian_text_digits
 from mokatebat.correspondence.models import Item
 from mokatebat.correspondence.tests.test_staff_pages import client_for, staff
 from mokatebat.correspondence.tests.test_submit_letter import letter_data
@@ -101,8 +102,12 @@ def test_submit_post_and_its_receipt(agency: Organization) -> None:
     assert response.status_code == 302
     # kept uploads, agency, idempotency check, requester, item, event, service title for the SMS text,
     # outbox de-duplication check and row, PR case check and insert (was check/insert/update: 22),
-    # and 9 SAVEPOINT/RELEASE
-    assert_budget(sqls, 21)
+    # and 9 SAVEPOINT/RELEASE: 21. Since then, +9 for what the issues of this round asked:
+    # the submission limits' counters upsert (address, national ID, mobile) and, for the "received"
+    # SMS to a typed mobile, whether it was ever proven and its daily counter (issue 18: 3);
+    # the deadline clock stamped at receipt: the agency's policies, the service card's duration,
+    # the clock row check, the agency's work week and holidays, and the clock's INSERT (issue 12: 6).
+    assert_budget(sqls, 30)
     assert not any("django_session" in sql for sql in sqls)
     receipt, receipt_sqls = queries_of(lambda: browser.get(response["Location"]))
     assert receipt.status_code == 200
@@ -143,7 +148,7 @@ def test_unit_inbox(agency: Organization, unit: Unit, referred: list[Item]) -> N
     response, sqls = _steady(client_for(unit_clerk), "/staff/units/")
 
     assert response.status_code == 200
-    assert all(item.subject in response.content.decode() for item in referred)
+    assert all(persian_text_digits(item.subject) in response.content.decode() for item in referred)
     # session, user, OTP device ×2, memberships and units, the referrals with their items, menu roles
     assert_budget(sqls, 8)
 
