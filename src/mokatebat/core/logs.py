@@ -60,9 +60,11 @@ _STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message
 # Digits as people type them: ASCII, Persian and Arabic-Indic.
 _D = "[0-9\u06f0-\u06f9\u0660-\u0669]"
 # An Iranian mobile (09…, +989…, 00989…, 989…) and a 10-digit national ID, each not part of a longer
-# run of digits (tracking codes have 12+ digits and stay readable: they are what support searches by).
-_MOBILE = re.compile(rf"(?<!{_D})(?:\+98|0098|98|0|[\u06f0\u0660])?[9\u06f9\u0669]{_D}{{9}}(?!{_D})")
-_NATIONAL_ID = re.compile(rf"(?<!{_D}){_D}{{10}}(?!{_D})")
+# run of digits (tracking codes have 12+ digits and stay readable: they are what support searches by)
+# nor of a hex or word token (a UUID's last group may hold ten digits in a row).
+_EDGE = "[0-9A-Za-z_\u06f0-\u06f9\u0660-\u0669-]"
+_MOBILE = re.compile(rf"(?<!{_EDGE})(?:\+98|0098|98|0|[\u06f0\u0660])?[9\u06f9\u0669]{_D}{{9}}(?!{_EDGE})")
+_NATIONAL_ID = re.compile(rf"(?<!{_EDGE}){_D}{{10}}(?!{_EDGE})")
 
 
 def redact(text: str) -> str:

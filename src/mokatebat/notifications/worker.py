@@ -56,7 +56,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mokatebat.core.logs import bind_request_id
+from mokatebat.core.logs import bind_request_id, reset_request_id
 
 from .messages import SECRET_REMOVED, is_secret
 from .models import GatewayPause, OutboxMessage, OutboxMessageQuerySet, SmsState
@@ -177,12 +177,16 @@ class _Paused:
 
 def _attempt(message: OutboxMessage, provider: Provider) -> _Outcome | _Paused:
     """Talk to the gateway about one claimed message. Network only, no database: it runs in the
-    batch's sending threads."""
-    if getattr(message, "needs_lookup", False):
-        asked = _ask_gateway_first(message, provider)
-        if asked is not _Lookup.NOT_THERE:
-            return asked
-    return _send(message, provider)
+    batch's sending threads, each line it logs carrying the id of the request that queued it."""
+    token = bind_request_id(message.request_id)
+    try:
+        if getattr(message, "needs_lookup", False):
+            asked = _ask_gateway_first(message, provider)
+            if asked is not _Lookup.NOT_THERE:
+                return asked
+        return _send(message, provider)
+    finally:
+        reset_request_id(token)
 
 
 class _Lookup(enum.Enum):
@@ -302,7 +306,11 @@ def _send_all(messages: Sequence[OutboxMessage], provider: Provider, stop_event:
 def _record_all(pending: Sequence[tuple[OutboxMessage, _Outcome]]) -> None:
     with transaction.atomic():
         for message, outcome in pending:
-            _record(message, outcome.state, **outcome.fields)
+            token = bind_request_id(message.request_id)  # the outcome's log line keeps the request's id
+            try:
+                _record(message, outcome.state, **outcome.fields)
+            finally:
+                reset_request_id(token)
 
 
 def poll_delivery(provider: Provider, limit: int = 100) -> int:

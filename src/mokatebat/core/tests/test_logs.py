@@ -118,3 +118,12 @@ def test_error_reports_carry_no_identifiers() -> None:
     assert "data" not in scrubbed["request"]
     assert "cookies" not in scrubbed["request"]
     assert scrubbed["timestamp"] == 1733331234.5
+
+
+def test_a_reference_that_happens_to_hold_ten_digits_stays_readable() -> None:
+    """An SMS reference (a UUID) whose last group is ten digits and two letters is not a national ID."""
+    from mokatebat.core.logs import redact
+
+    reference = "2f878f44-8efa-40c6-b358-8423746884fa"
+    assert redact(f"SMS {reference}: sent after attempt 1") == f"SMS {reference}: sent after attempt 1"
+    assert redact("national ID 0013542419, mobile 09123456789") == "national ID [national-id], mobile [mobile]"

@@ -141,8 +141,9 @@ def test_the_delivery_report_is_fetched_from_the_gateway(queue_message, any_gate
     delivered, undelivered = queue_message(mobile="09120000001"), queue_message(mobile="09120000002")
     worker.run_once()
     assert _fresh(delivered).state == SmsState.SENT
-    with any_gateway._lock:
-        any_gateway.phone[0].delivery, any_gateway.phone[1].delivery = "delivered", "failed"
+    with any_gateway._lock:  # by number: a batch is sent by several threads, in no fixed order
+        reached = {sent.mobile: sent for sent in any_gateway.phone}
+        reached["09120000001"].delivery, reached["09120000002"].delivery = "delivered", "failed"
 
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
         assert worker.run_once() == 0
