@@ -306,7 +306,7 @@ class ClientItems(ClientView, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Item]:
         return items_with_identity(self.request.user).select_related("agency", "addressed_unit")
 
-    @extend_schema(responses={200: s.ItemSerializer(many=True), **_errors(401, 403, 404, 429)})
+    @extend_schema(responses={200: s.ItemSerializer(many=True), **_errors(400, 401, 403, 404, 429)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mokatebat.api.views import PublicView
+from mokatebat.api.views import PublicView, _errors
 from mokatebat.organization.models import Organization
 
 from .stats import agency_stats, network_stats
@@ -34,7 +34,7 @@ class AgencyStats(PublicView):
         operation_id="stats_agency",
         summary="Public statistics of one agency",
         description=SUPPRESSED,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **_errors(404)},
     )
     def get(self, request: Request, code: str) -> Response:
         return Response(agency_stats(get_object_or_404(Organization.objects.agencies(), code=code)))
