@@ -46,7 +46,7 @@ vendor: node_modules/.installed
 	@mkdir -p $(VENDOR)/fonts
 	@cp node_modules/bootstrap/dist/css/bootstrap.rtl.min.css* node_modules/bootstrap/dist/css/bootstrap.min.css* $(VENDOR)/
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
-	@cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.min.js
+	@cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/
 	@cp node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.js node_modules/@majidh1/jalalidatepicker/dist/jalalidatepicker.min.css $(VENDOR)/
 	@cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn\[wght\].woff2 $(VENDOR)/fonts/Vazirmatn-Variable.woff2
 	@cp node_modules/vazirmatn/fonts/ttf/Vazirmatn-Regular.ttf node_modules/vazirmatn/fonts/ttf/Vazirmatn-Bold.ttf $(VENDOR)/fonts/
