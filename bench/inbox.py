@@ -311,7 +311,7 @@ def preload_inbox(count: int) -> Inbox:
                 id, public_id, tracking_code, agency_id, addressed_unit_id, kind, channel, subject, body,
                 requester_id, status, resolution, registration_number, registered_at, submitted_at,
                 created_by_id, counter_office_id, category_id, priority, confidentiality, bundle_id, version,
-                idempotency_key, search_document, updated_at)
+                idempotency_key, idempotency_fingerprint, search_document, updated_at)
             SELECT {item_base} + s.n, gen_random_uuid(),
                    '{INBOX_TRACKING_PREFIX}' || s.code8 || {damm_sql(f"'{INBOX_TRACKING_PREFIX}' || s.code8", 12)},
                    {agency.pk},
@@ -330,7 +330,7 @@ def preload_inbox(count: int) -> Inbox:
                    ELSE '' END,
                    CASE WHEN s.status <> 'submitted' THEN s.submitted_at + interval '3 hours' END,
                    s.submitted_at, NULL, NULL, NULL,
-                   {weighted_case("s.r_priority", PRIORITIES)}, 'normal', NULL, 1, NULL, t.document,
+                   {weighted_case("s.r_priority", PRIORITIES)}, 'normal', NULL, 1, NULL, '', t.document,
                    s.submitted_at + interval '1 day'
             FROM (
                 SELECT d.*, {body} AS code8, {status} AS status, {_kind_case("d.r_kind")} AS category

@@ -83,7 +83,7 @@ def drop_database(base_url: str) -> None:
 
 
 def server_environment(database_url: str) -> dict[str, str]:
-    """Production settings, loopback only, tracking rate limits lifted so they measure cost, not refusals."""
+    """Production settings, loopback only, rate limits lifted so they measure cost, not refusals."""
     env = dict(os.environ)
     env.update(
         {
@@ -98,6 +98,10 @@ def server_environment(database_url: str) -> dict[str, str]:
             "TRACKING_RATE_PER_CLIENT": UNLIMITED_RATE,
             "TRACKING_RATE_PER_NATIONAL_ID": UNLIMITED_RATE,
             "TRACKING_RATE_PER_CODE": UNLIMITED_RATE,
+            "SUBMIT_RATE_PER_CLIENT": UNLIMITED_RATE,
+            "SUBMIT_RATE_PER_NATIONAL_ID": UNLIMITED_RATE,
+            "SUBMIT_RATE_PER_MOBILE": UNLIMITED_RATE,
+            "SUBMIT_BURST_PER_CLIENT": UNLIMITED_RATE,
             "SMS_PROVIDER": "console",
             "SMS_ALLOW_CONSOLE": "true",  # no worker runs in the bench; SMS rows just queue
             "LOG_LEVEL": "WARNING",
@@ -460,6 +464,16 @@ def timed(call: Callable[[], httpx.Response], expected: int) -> tuple[httpx.Resp
     return (response, time.perf_counter() - started) if response.status_code == expected else None
 
 
+_failures_reported: set[str] = set()
+
+
+def report_first_failure(path: str, what: str) -> None:
+    """One line per path, so a refused request shows why instead of only counting as an error."""
+    if path not in _failures_reported:
+        _failures_reported.add(path)
+        print(f"  {path}: first failure: {what}", flush=True)
+
+
 def op_minimal(browser: Browser, _index: int) -> dict[str, float] | None:
     result = timed(lambda: browser.request("GET", "/bench/minimal/"), 200)
     return None if result is None else {}
@@ -505,10 +519,14 @@ def make_op_submit(agency_code: str) -> Operation:
         }
         # A browser sends an empty file part when no file is chosen; so do we (multipart, like the form).
         files = {"attachments": ("", b"", "application/octet-stream")}
-        post = timed(lambda: browser.request("POST", "/letters/new/", data=data, files=files), 302)
-        if post is None or "/letters/receipt/" not in post[0].headers.get("location", ""):
+        started = time.perf_counter()
+        response = browser.request("POST", "/letters/new/", data=data, files=files)
+        post_seconds = time.perf_counter() - started
+        location = response.headers.get("location", "")
+        if response.status_code != 302 or "/letters/receipt/" not in location:
+            report_first_failure("submit", f"{response.status_code} {location}")
             return None
-        return {"GET form": get_seconds, "POST letter": post[1]}
+        return {"GET form": get_seconds, "POST letter": post_seconds}
 
     return op
 
@@ -751,8 +769,8 @@ def main() -> None:
     try:
         print(
             f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {args.clients} concurrent clients; "
-            f"MOKATEBAT_ENV=production, DEBUG off; tracking rate limits lifted to {UNLIMITED_RATE} "
-            "(TRACKING_RATE_PER_CLIENT/_NATIONAL_ID/_CODE) so they cost but never refuse.",
+            f"MOKATEBAT_ENV=production, DEBUG off; tracking and submission rate limits lifted "
+            f"to {UNLIMITED_RATE} (TRACKING_RATE_PER_*, SUBMIT_RATE_PER_*) so they cost but never refuse.",
             flush=True,
         )
         results = measure(f"http://127.0.0.1:{port}", args, preloaded, inbox, session)
@@ -781,7 +799,9 @@ def main() -> None:
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"Written to {path.relative_to(ROOT)}")
     # SMS dispatch (its own database, worker processes and fake gateway); adds its key to results.json.
-    subprocess.run([sys.executable, str(ROOT / "bench" / "sms_dispatch.py")], check=True)
+    # The server URL it started from: this process's own DATABASE_URL now names the bench database.
+    dispatch_env = {**os.environ, "DATABASE_URL": base_url}
+    subprocess.run([sys.executable, str(ROOT / "bench" / "sms_dispatch.py")], check=True, env=dispatch_env)
 
 
 if __name__ == "__main__":

@@ -26,32 +26,19 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from run import base_database_url, with_database  # noqa: E402 - bench/ is on the path when run as a script
+
 from mokatebat.notifications.tests.fake_gateway import FakeGateway  # noqa: E402 - after the path
 
 OUT_DIR = ROOT / "var" / "bench"
 DATABASE = "mokatebat_bench_sms"
 GOAL_PER_SECOND = 500
-
-
-def base_database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    url_file = ROOT / "var" / "database-url"
-    if not url_file.exists():
-        sys.exit("No database: set DATABASE_URL or start the embedded PostgreSQL with `make db`.")
-    return url_file.read_text().strip()
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def environment(database_url: str, gateway: FakeGateway) -> dict[str, str]:
@@ -88,10 +75,10 @@ def queue_burst(database_url: str, count: int) -> None:
             """
             INSERT INTO notifications_outboxmessage
                 (reference, dedup_key, template, mobile, body, state, attempts, next_attempt_at,
-                 last_error, provider, provider_message_id, segments, created_at, updated_at)
+                 last_error, provider, provider_message_id, segments, request_id, created_at, updated_at)
             SELECT gen_random_uuid(), 'bench:' || g, 'item_registered', '0912' || lpad(g::text, 7, '0'),
                    'وزارت بهداشت: نامه شما با شماره ' || g || ' ثبت شد. کد رهگیری: ' || (1000000000000 + g),
-                   'created', 0, now(), '', '', '', 1, now(), now()
+                   'created', 0, now(), '', '', '', 1, 'bench-' || g, now(), now()
             FROM generate_series(1, %s) AS g
             """,
             (count,),
